@@ -1,0 +1,111 @@
+"""The ``partnergraph`` command: validate and build the graph.
+
+Exit codes follow pySHACL's: 0 the graph conforms, 1 it has violations,
+2 the command could not run (an unreadable or unparsable file, a bad setting).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from partnergraph import __version__
+from partnergraph.build import build
+from partnergraph.errors import ConfigurationError, DataFileError, ValidationFailed
+from partnergraph.namespaces import Namespaces
+from partnergraph.settings import Settings, load
+from partnergraph.validation import Report, validate_paths
+from partnergraph.validation.report import FORMATS, render
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partnergraph",
+        description="Build, validate and publish the partnergraph knowledge graph.",
+    )
+    parser.add_argument("--version", action="version", version=f"partnergraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        help="check data files against the SHACL shapes",
+        description="Load the data (graph/ or the given files), add what the build derives, "
+        "and check it against the shapes. Exit 0 conforms, 1 violations, 2 could not run.",
+    )
+    validate.add_argument("paths", nargs="*", type=Path, help="data files or folders")
+    validate.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    validate.add_argument("--shapes", type=Path, action="append", help="shapes file or folder")
+    _engine_option(validate)
+
+    build_cmd = sub.add_parser(
+        "build",
+        help="validate graph/ and write the built graph",
+        description="Load graph/, derive shortcuts and statistics, validate, and write "
+        "the result to the output folder; nothing is written when validation fails.",
+    )
+    build_cmd.add_argument("--out", type=Path, help="output folder (setting output_dir)")
+    build_cmd.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    _engine_option(build_cmd)
+    return parser
+
+
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--validator",
+        choices=("auto", "pyshacl", "compiled"),
+        help="SHACL engine (setting validator)",
+    )
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "validator", None):
+        overrides["validator"] = args.validator
+    if getattr(args, "out", None):
+        overrides["output_dir"] = args.out
+    return load(overrides)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    ns = Namespaces(settings.base_iri)
+    if args.command == "validate":
+        report = validate_paths(args.paths or [settings.graph_dir], settings, args.shapes)
+        sys.stdout.write(render(report, args.format, ns))
+        return EXIT_OK if report.conforms else EXIT_INVALID
+    try:
+        result = build(settings)
+    except ValidationFailed as exc:
+        if isinstance(exc.report, Report):
+            sys.stdout.write(render(exc.report, args.format, ns))
+        print(f"partnergraph build: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if result.report.findings:
+        sys.stdout.write(render(result.report, args.format, ns))
+    print(f"built {len(result.store)} quads into {result.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (DataFileError, ConfigurationError) as exc:
+        print(f"partnergraph {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception:
+        traceback.print_exc()
+        print(f"partnergraph {args.command}: internal error (a bug; please report it)",
+              file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

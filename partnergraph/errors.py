@@ -1,0 +1,78 @@
+"""The errors partnergraph raises, keyed by the HTTP status they map to.
+
+The core raises these; the CLI turns them into an exit code and a message, the
+web layer into one JSON (or HTML) error body. Anything else that escapes is a bug
+and is logged as a 500, never shown to a client as a 400.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PartnergraphError(Exception):
+    """Base of every error partnergraph raises on purpose."""
+
+    status = 500
+    title = "Internal error"
+
+
+class BadRequest(PartnergraphError):
+    """The client sent something malformed (HTTP 400)."""
+
+    status = 400
+    title = "Bad request"
+
+
+class NotFound(PartnergraphError):
+    """The requested resource does not exist (HTTP 404)."""
+
+    status = 404
+    title = "Not found"
+
+
+class ConfigurationError(PartnergraphError):
+    """A setting has a value that cannot be used."""
+
+    title = "Configuration error"
+
+
+class DataFileError(PartnergraphError):
+    """A data or shapes file cannot be read or parsed.
+
+    Attributes:
+        path: the file.
+        line: the 1-based line of the problem, when the parser knows it.
+        column: the 1-based column, when known.
+        detail: what is wrong, in the parser's words.
+    """
+
+    title = "Unreadable data file"
+
+    def __init__(
+        self, path: Path, detail: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.detail = detail
+        self.line = line
+        self.column = column
+        where = str(path)
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {detail}")
+
+
+class ValidationFailed(PartnergraphError):
+    """The data does not conform to the shapes; nothing was built.
+
+    Attributes:
+        report: the validation report that says what is wrong and where.
+    """
+
+    title = "Validation failed"
+
+    def __init__(self, report: object, summary: str) -> None:
+        self.report = report
+        super().__init__(summary)

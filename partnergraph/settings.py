@@ -1,0 +1,132 @@
+"""Settings: each declared once, with its default and its help text.
+
+Values come from the defaults, then ``PARTNERGRAPH_*`` environment variables, then
+explicit overrides (a ``dict`` given to :func:`load` by the app factory, the CLI or a
+test). Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from partnergraph.errors import ConfigurationError
+
+ENV_PREFIX = "PARTNERGRAPH_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of partnergraph. See ``docs/settings.md``."""
+
+    base_iri: str = _setting(
+        "https://w3id.org/partnergraph/",
+        "The base IRI of every resource ({base}id/...), vocabulary term ({base}def/...) "
+        "and named graph ({base}graph/...). Must end with '/'.",
+    )
+    graph_dir: Path = _setting(
+        Path("graph"), "The folder of curated TriG files that make up the knowledge graph."
+    )
+    shapes_dir: Path = _setting(
+        Path("shapes"), "The folder of SHACL shapes (Turtle) that the graph must conform to."
+    )
+    queries_dir: Path = _setting(Path("queries"), "The folder of named SPARQL queries (*.rq).")
+    output_dir: Path = _setting(
+        Path("out"), "Where `partnergraph build` writes the validated, materialised graph."
+    )
+    personal_data: bool = _setting(
+        True,
+        "Include the personal contact data graph ({base}graph/personal: people's names, "
+        "personal e-mail addresses and phone numbers) in what is built and served. "
+        "Set to false to publish only organisational data.",
+    )
+    validator: str = _setting(
+        "auto",
+        "Which SHACL engine validates: 'pyshacl' (the reference), 'compiled' (the shapes "
+        "compiled to SPARQL and run by Oxigraph, proven equal to pySHACL in the tests) or "
+        "'auto' (compiled when every shape is in the supported subset, else pySHACL).",
+    )
+
+    def __post_init__(self) -> None:
+        if (
+            not self.base_iri.endswith("/")
+            or "://" not in self.base_iri
+            or any(c in self.base_iri for c in '<>"{}|^`\\ ')
+        ):
+            raise ConfigurationError(
+                f"base_iri must be an absolute IRI ending with '/', got {self.base_iri!r}"
+            )
+        if self.validator not in {"auto", "pyshacl", "compiled"}:
+            raise ConfigurationError(
+                f"validator must be 'auto', 'pyshacl' or 'compiled', got {self.validator!r}"
+            )
+
+
+def documented() -> list[tuple[str, Any, str]]:
+    """Every setting as (name, default, help), in declaration order."""
+    return [(f.name, f.default, f.metadata["help"]) for f in dataclasses.fields(Settings)]
+
+
+def _convert(name: str, kind: Any, raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    if kind in (bool, "bool"):
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigurationError(f"setting {name} expects true or false, got {raw!r}")
+    if kind in (int, "int"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigurationError(f"setting {name} expects an integer, got {raw!r}") from None
+    if kind in (float, "float"):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigurationError(f"setting {name} expects a number, got {raw!r}") from None
+    if kind in (Path, "Path"):
+        return Path(raw)
+    return raw
+
+
+def load(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build the settings from defaults, the environment and overrides.
+
+    Args:
+        overrides: values that win over everything else, by setting name.
+        environ: the environment to read ``PARTNERGRAPH_*`` variables from
+            (``os.environ`` when omitted).
+
+    Returns:
+        The frozen settings.
+
+    Raises:
+        ConfigurationError: an unknown setting name or a value of the wrong kind.
+    """
+    environ = os.environ if environ is None else environ
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX) :].lower()
+            if name not in fields:
+                raise ConfigurationError(f"unknown setting in environment: {key}")
+            values[name] = _convert(name, fields[name].type, raw)
+    for name, raw in (overrides or {}).items():
+        if name not in fields:
+            raise ConfigurationError(f"unknown setting: {name}")
+        values[name] = _convert(name, fields[name].type, raw)
+    return Settings(**values)
