@@ -21,7 +21,7 @@ from partnergraph.materialise import materialise
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings
 from partnergraph.terms import rdflib_graph
-from partnergraph.validation.findings import Finding
+from partnergraph.validation.findings import SEVERITIES, Finding
 from partnergraph.validation.locate import Location, Locator
 from partnergraph.validation.pyshacl_engine import validate_with_pyshacl
 
@@ -67,7 +67,7 @@ class Report:
     def counts(self) -> dict[str, int]:
         """How many results of each severity."""
         counter = Counter(f.finding.severity for f in self.findings)
-        return {s: counter.get(s, 0) for s in ("Violation", "Warning", "Info")}
+        return {s: counter.get(s, 0) for s in SEVERITIES}
 
 
 def load_shapes(paths: Sequence[Path]) -> tuple[Graph, list[Path]]:
@@ -170,11 +170,12 @@ def _locate(finding: Finding, locator: Locator) -> LocatedFinding:
     return LocatedFinding(finding, locator.find(focus))
 
 
-def _order(item: LocatedFinding) -> tuple[str, int, str, str]:
+def _order(item: LocatedFinding) -> tuple[str, int, str, int, str]:
     where = item.location
     return (
         str(where.path) if where else "~",
         where.line if where else 0,
         item.finding.focus,
+        SEVERITIES.index(item.finding.severity),
         item.finding.message,
     )
