@@ -102,8 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception:
         traceback.print_exc()
-        print(f"partnergraph {args.command}: internal error (a bug; please report it)",
-              file=sys.stderr)
+        print(
+            f"partnergraph {args.command}: internal error (a bug; please report it)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

@@ -89,6 +89,5 @@ def materialise(store: ox.Store, ns: Namespaces) -> None:
 def _construct_into(store: ox.Store, query: str, graph: ox.NamedNode) -> None:
     triples = store.query(query, use_default_graph_as_union=True)
     store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, graph)
-        for t in cast(ox.QueryTriples, triples)
+        ox.Quad(t.subject, t.predicate, t.object, graph) for t in cast(ox.QueryTriples, triples)
     )

@@ -13,7 +13,6 @@ from partnergraph.settings import Settings, load
 from .paths import ROOT
 
 
-
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     """Settings for the real graph and shapes, writing into a temporary folder."""

@@ -31,8 +31,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_valid_file_conforms(capsys: pytest.CaptureFixture[str], engine: str) -> None:
-    code, out, _ = run(capsys, "validate", str(CLI / "valid.trig"), "--shapes", SHAPES,
-                       "--validator", engine)
+    code, out, _ = run(
+        capsys, "validate", str(CLI / "valid.trig"), "--shapes", SHAPES, "--validator", engine
+    )
     assert code == 0
     assert "1 file conforms: 0 violations, 0 warnings" in out
 
@@ -41,8 +42,9 @@ def test_valid_file_conforms(capsys: pytest.CaptureFixture[str], engine: str) ->
 def test_violations_name_file_node_rule_value_and_line(
     capsys: pytest.CaptureFixture[str], engine: str
 ) -> None:
-    code, out, _ = run(capsys, "validate", str(CLI / "invalid.trig"), "--shapes", SHAPES,
-                       "--validator", engine)
+    code, out, _ = run(
+        capsys, "validate", str(CLI / "invalid.trig"), "--shapes", SHAPES, "--validator", engine
+    )
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == str(CLI / "invalid.trig")
@@ -58,8 +60,9 @@ def test_violations_name_file_node_rule_value_and_line(
 
 
 def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "validate", str(CLI / "invalid.trig"), "--shapes", SHAPES,
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, "validate", str(CLI / "invalid.trig"), "--shapes", SHAPES, "--format", "json"
+    )
     assert code == 1
     report = json.loads(out)
     assert report["conforms"] is False
@@ -71,8 +74,9 @@ def test_json_report(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_turtle_report_is_a_shacl_report(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "validate", str(CLI / "invalid.trig"), "--shapes", SHAPES,
-                       "--format", "turtle")
+    code, out, _ = run(
+        capsys, "validate", str(CLI / "invalid.trig"), "--shapes", SHAPES, "--format", "turtle"
+    )
     assert code == 1
     graph = Graph().parse(data=out, format="turtle")
     report = graph.value(None, RDF.type, SH.ValidationReport)
@@ -87,11 +91,14 @@ def test_syntax_error_names_file_line_and_column(capsys: pytest.CaptureFixture[s
     assert f"{CLI / 'broken.trig'}:7:" in err
 
 
-def test_not_utf8_is_refused_with_its_line(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
+def test_not_utf8_is_refused_with_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     bad = tmp_path / "latin1.trig"
-    bad.write_bytes(b'@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
-                    b'<id/city/x> rdfs:label "Bor\xe5"@sv .\n')
+    bad.write_bytes(
+        b"@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        b'<id/city/x> rdfs:label "Bor\xe5"@sv .\n'
+    )
     code, _, err = run(capsys, "validate", str(bad), "--shapes", SHAPES)
     assert code == 2
     assert f"{bad}:2: not valid UTF-8" in err
@@ -103,11 +110,11 @@ def test_missing_file_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert "nope.trig: no such file or folder" in err
 
 
-def test_broken_shapes_file_is_an_error(capsys: pytest.CaptureFixture[str],
-                                        tmp_path: Path) -> None:
+def test_broken_shapes_file_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     shapes = tmp_path / "bad.ttl"
-    shapes.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<x> sh:path\n",
-                      encoding="utf-8")
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<x> sh:path\n", encoding="utf-8"
+    )
     code, _, err = run(capsys, "validate", str(CLI / "valid.trig"), "--shapes", str(shapes))
     assert code == 2
     assert f"{shapes}:" in err

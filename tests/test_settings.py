@@ -37,8 +37,9 @@ def test_environment_then_overrides() -> None:
         ({"validator": "fast"}, {}, "validator must be"),
     ],
 )
-def test_bad_values_are_named(overrides: dict[str, object], environ: dict[str, str],
-                              fragment: str) -> None:
+def test_bad_values_are_named(
+    overrides: dict[str, object], environ: dict[str, str], fragment: str
+) -> None:
     with pytest.raises(ConfigurationError, match=fragment):
         load(overrides, environ=environ)
 

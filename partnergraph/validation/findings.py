@@ -43,6 +43,5 @@ class Finding:
         return (self.severity, self.focus, self.path, self.value, self.component, self.message)
 
 
-
 #: Terms in N-Triples syntax, the same for rdflib and pyoxigraph terms.
 term_nt = nt

@@ -43,7 +43,7 @@ def _shortener(ns: Namespaces) -> Callable[[str | None], str]:
             iri = iri[1:-1]
         for prefix, namespace in [("pgsh", shapes_ns), *prefixes]:
             if iri.startswith(namespace) and "/" not in iri[len(namespace) :]:
-                return ("^" if inverse else "") + f"{prefix}:{iri[len(namespace):]}"
+                return ("^" if inverse else "") + f"{prefix}:{iri[len(namespace) :]}"
         if iri.startswith(ns.base):
             return ("^" if inverse else "") + "<" + iri[len(ns.base) :] + ">"
         return term
