@@ -76,3 +76,58 @@ class ValidationFailed(PartnergraphError):
     def __init__(self, report: object, summary: str) -> None:
         self.report = report
         super().__init__(summary)
+
+
+class QueryRejected(BadRequest):
+    """The query is refused before it runs: too deeply nested, SERVICE, LOAD, an update."""
+
+    title = "Query rejected"
+
+
+class MethodNotAllowed(PartnergraphError):
+    """The HTTP method is not accepted on this route (HTTP 405)."""
+
+    status = 405
+    title = "Method not allowed"
+
+
+class NotAcceptable(PartnergraphError):
+    """No format the client accepts can carry this response (HTTP 406)."""
+
+    status = 406
+    title = "Not acceptable"
+
+
+class PayloadTooLarge(PartnergraphError):
+    """The request body or query is larger than the request size limit (HTTP 413)."""
+
+    status = 413
+    title = "Request too large"
+
+
+class UnsupportedMediaType(PartnergraphError):
+    """The request body has a content type this route does not take (HTTP 415)."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
+class QueryTimeout(PartnergraphError):
+    """The query ran past the time limit and was stopped (HTTP 503)."""
+
+    status = 503
+    title = "Query time limit reached"
+
+
+class QueryOutOfMemory(PartnergraphError):
+    """The query needed more memory than the per-query limit and was stopped (HTTP 503)."""
+
+    status = 503
+    title = "Query memory limit reached"
+
+
+class StoreUnavailable(PartnergraphError):
+    """The store cannot answer: a remote endpoint down or failing (HTTP 502)."""
+
+    status = 502
+    title = "Store unavailable"
