@@ -55,6 +55,59 @@ class Settings:
         "'auto' (compiled when every shape is in the supported subset, else pySHACL).",
     )
 
+    store: str = _setting(
+        "oxigraph",
+        "The store backend: 'oxigraph' (embedded pyoxigraph, in memory or on disk), "
+        "'memory' (rdflib Dataset) or 'remote' (any SPARQL 1.1 endpoint, see remote_endpoint).",
+    )
+    store_dir: str = _setting(
+        "",
+        "For the oxigraph backend: a folder for an on-disk store (RocksDB). Empty: in memory. "
+        "A restart on a filled folder of the same build serves at once without reloading.",
+    )
+    remote_endpoint: str = _setting(
+        "",
+        "For the remote backend: the URL of the SPARQL 1.1 query endpoint.",
+    )
+    remote_update_endpoint: str = _setting(
+        "",
+        "For the remote backend: the URL of its SPARQL 1.1 update endpoint, used only to "
+        "load the built graph. Empty: the remote store is loaded by someone else.",
+    )
+    query_timeout: float = _setting(
+        30.0,
+        "Seconds a query may run. Past it the worker process running it is killed (its "
+        "CPU released) and the client gets a 503 that says so.",
+    )
+    row_cap: int = _setting(
+        10000,
+        "The most solutions (or triples) one query returns. A result cut by it says so "
+        "in the X-Partnergraph-Truncated header and in the result's head (JSON/XML link).",
+    )
+    max_request_bytes: int = _setting(
+        1_000_000, "The largest request body (or query string) accepted, in bytes; more is a 413."
+    )
+    query_memory_mb: int = _setting(
+        1024,
+        "Megabytes of address space a query worker process may use beyond what it holds "
+        "at start. A query that needs more is stopped with a 503.",
+    )
+    query_workers: int = _setting(
+        2,
+        "Worker processes that run queries in parallel (one query each at a time).",
+    )
+    max_nesting_depth: int = _setting(
+        100,
+        "The deepest nesting of brackets, braces and parentheses a query may have. Deeper "
+        "queries are refused with a 400 before any engine parses them (both engines "
+        "overflow their stack on a few thousand levels).",
+    )
+    allow_federation: bool = _setting(
+        False,
+        "Whether user queries may use SERVICE. Off: SERVICE is refused with a 400 and "
+        "nothing leaves the process. (LOAD and other updates are never accepted.)",
+    )
+
     def __post_init__(self) -> None:
         if (
             not self.base_iri.endswith("/")
@@ -64,6 +117,22 @@ class Settings:
             raise ConfigurationError(
                 f"base_iri must be an absolute IRI ending with '/', got {self.base_iri!r}"
             )
+        if self.store not in {"oxigraph", "memory", "remote"}:
+            raise ConfigurationError(
+                f"store must be 'oxigraph', 'memory' or 'remote', got {self.store!r}"
+            )
+        if self.store == "remote" and not self.remote_endpoint:
+            raise ConfigurationError("store 'remote' needs remote_endpoint (a SPARQL URL)")
+        for name in (
+            "query_timeout",
+            "row_cap",
+            "max_request_bytes",
+            "query_memory_mb",
+            "query_workers",
+            "max_nesting_depth",
+        ):
+            if getattr(self, name) <= 0:
+                raise ConfigurationError(f"{name} must be positive, got {getattr(self, name)}")
         if self.validator not in {"auto", "pyshacl", "compiled"}:
             raise ConfigurationError(
                 f"validator must be 'auto', 'pyshacl' or 'compiled', got {self.validator!r}"
