@@ -3,17 +3,34 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run install build validate test lint typecheck bench clean
+.PHONY: run install system-packages build validate test lint typecheck bench clean
 
 run: build ## install, then build and validate the graph (serving arrives with the endpoint)
 
 install: $(STAMP) ## create .venv and install partnergraph with its development tools
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
+	@$(MAKE) --no-print-directory system-packages
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
+
+# Debian packages, installed only when missing: npm (the query editor, YASGUI, comes
+# from the npm registry) and chromium (the editor's browser test; never a browser
+# download). As root, or through sudo.
+system-packages:
+	@missing=""; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing Debian packages:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	  { echo "could not install$$missing: install the Debian packages by hand" >&2; exit 1; }; \
+	fi
 
 build: install ## validate graph/ and write out/partnergraph.nq
 	$(VENV)/bin/partnergraph build
@@ -36,4 +53,4 @@ bench: install ## validation benchmark (see benchmarks/README.md)
 	$(PY) benchmarks/validate.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules out .pytest_cache .mypy_cache .ruff_cache

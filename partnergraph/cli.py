@@ -1,4 +1,4 @@
-"""The ``partnergraph`` command: validate and build the graph.
+"""The ``partnergraph`` command: validate, build and serve the graph.
 
 Exit codes follow pySHACL's: 0 the graph conforms, 1 it has violations,
 2 the command could not run (an unreadable or unparsable file, a bad setting).
@@ -7,6 +7,7 @@ Exit codes follow pySHACL's: 0 the graph conforms, 1 it has violations,
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -52,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--out", type=Path, help="output folder (setting output_dir)")
     build_cmd.add_argument("--format", choices=FORMATS, default="text", help="report format")
     _engine_option(build_cmd)
+
+    serve = sub.add_parser(
+        "serve",
+        help="build, validate and serve the SPARQL endpoint with gunicorn",
+        description="Build and validate graph/ (nothing is served when validation fails), "
+        "then serve the app of server.py with gunicorn. Run it in the project folder.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port")
+    serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    serve.add_argument("--threads", type=int, default=8, help="request threads per worker")
     return parser
 
 
@@ -72,7 +84,35 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load(overrides)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from partnergraph.web.serving import ServeOptions, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    sys.path.insert(0, str(Path.cwd()))  # server.py, as gunicorn finds it
+    try:
+        from server import create_app
+    except ModuleNotFoundError as exc:
+        if exc.name != "server":
+            raise
+        print("partnergraph serve: error: no server.py here; run it in the project folder",
+              file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        app = create_app()
+    except ValidationFailed as exc:
+        print(f"partnergraph serve: {exc}; nothing is served (report above)", file=sys.stderr)
+        return EXIT_INVALID
+    settings = app.extensions["partnergraph"].settings
+    options = ServeOptions(
+        args.host, args.port, args.workers, args.threads, timeout=settings.query_timeout + 30
+    )
+    serve(app, options)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        return _serve(args)
     settings = _settings(args)
     ns = Namespaces(settings.base_iri)
     if args.command == "validate":

@@ -1,0 +1,255 @@
+"""Running compiled shapes on a pyoxigraph store, and turning rows into findings.
+
+SHACL: https://www.w3.org/TR/shacl/. The data is the union of the store's named
+graphs (``use_default_graph_as_union``), the view pySHACL gets as one merged graph.
+Terms in findings are written as pySHACL writes them, through rdflib, so that a
+literal rdflib normalises (``"1.0"^^xsd:double``) reads the same from both engines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from partnergraph.terms import nt
+from partnergraph.validation.compiled.checks import rdflib_term
+from partnergraph.validation.compiled.model import ShapeSpec
+from partnergraph.validation.compiled.queries import (
+    CHECK_FUNCTION,
+    PythonChecks,
+    focus_enumeration,
+)
+from partnergraph.validation.compiled.sparql_text import FOCUS, SparqlConstraint
+from partnergraph.validation.findings import Finding
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+SH = "http://www.w3.org/ns/shacl#"
+COMPONENTS = {
+    "n<": SH + "MinCountConstraintComponent",
+    "n>": SH + "MaxCountConstraintComponent",
+    "h": SH + "HasValueConstraintComponent",
+    "u": SH + "UniqueLangConstraintComponent",
+    "sparql": SH + "SPARQLConstraintComponent",
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """One shape to run on the focus nodes of some target classes.
+
+    Attributes:
+        spec: the shape.
+        classes: the target classes of the shape that brings the focus nodes.
+        query: the compiled core-constraint query, or None.
+    """
+
+    spec: ShapeSpec
+    classes: tuple[str, ...]
+    query: str | None
+
+
+@dataclass
+class Run:
+    """The state of one validation run over one store.
+
+    Attributes:
+        store: the data.
+        python: the Python value checks the queries call.
+        memo: results of Python checks, by (check number, term).
+        copies: de-duplicated copies of parts of the data, made on demand.
+        focus_sets: focus nodes by target classes, made on demand.
+    """
+
+    store: ox.Store
+    python: PythonChecks
+    memo: dict[tuple[int, Any], ox.Literal] = field(default_factory=dict)
+    copies: dict[tuple[tuple[str, ...], tuple[str, ...]], ox.Store] = field(default_factory=dict)
+    focus_sets: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)
+
+    def check(self, value: Any, number: ox.Literal) -> ox.Literal:
+        """The custom SPARQL function: run Python check ``number`` on ``value``."""
+        key = (int(number.value), value)
+        result = self.memo.get(key)
+        if result is None:
+            passed = self.python.functions[key[0]](rdflib_term(value))
+            result = self.memo[key] = ox.Literal(passed)
+        return result
+
+    def query(self, text: str, store: ox.Store | None = None, **options: Any) -> Iterator[Any]:
+        """Run a SELECT over the union of the named graphs (or over a copy's default graph)."""
+        functions: dict[ox.NamedNode, Callable[..., Term | None]] = {
+            ox.NamedNode(CHECK_FUNCTION): self.check
+        }
+        if store is not None:
+            result = store.query(text, custom_functions=functions, **options)
+        else:
+            result = self.store.query(
+                text, use_default_graph_as_union=True, custom_functions=functions, **options
+            )
+        return iter(result)  # type: ignore[arg-type]
+
+    def copy(self, patterns: tuple[str, ...], classes: tuple[str, ...]) -> ox.Store:
+        """The triples ``patterns`` select, each once, in the default graph of a new store."""
+        key = (patterns, classes)
+        if key not in self.copies:
+            copy = ox.Store()
+            if patterns:
+                union = " UNION ".join(
+                    p.replace(FOCUS, focus_enumeration(classes)) for p in patterns
+                )
+                rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {union} }}")
+                copy.bulk_extend(ox.Quad(r["s"], r["p"], r["o"]) for r in rows)
+            else:
+                copy.bulk_extend(
+                    ox.Quad(q.subject, q.predicate, q.object)
+                    for q in self.store.quads_for_pattern(None, None, None)
+                )
+            self.copies[key] = copy
+        return self.copies[key]
+
+    def focus(self, classes: tuple[str, ...]) -> list[Any]:
+        """The focus nodes of ``classes``."""
+        if classes not in self.focus_sets:
+            rows = self.query(f"SELECT ?this WHERE {{ {focus_enumeration(classes)} }}")
+            self.focus_sets[classes] = [row["this"] for row in rows]
+        return self.focus_sets[classes]
+
+
+def core_findings(run: Run, task: Task) -> Iterator[Finding]:
+    """The results of the core constraints of one task."""
+    if task.query is None:
+        return
+    spec = task.spec
+    seen: set[tuple[Any, ...]] = set()
+    for row in run.query(task.query):
+        kind, this = row["k"].value, row["this"]
+        if kind == "v":
+            value = row["v"]
+            for i, rule in enumerate(spec.rules):
+                if row[f"f{i}"].value == "false" and (i, this, value) not in seen:
+                    seen.add((i, this, value))
+                    yield _finding(spec, rule.component, this, value)
+        elif kind == "n":
+            count = int(row["n"].value)
+            if spec.min_count and count < spec.min_count and ("n<", this) not in seen:
+                seen.add(("n<", this))
+                yield _finding(spec, COMPONENTS["n<"], this, None)
+            if spec.max_count is not None and count > spec.max_count and ("n>", this) not in seen:
+                seen.add(("n>", this))
+                yield _finding(spec, COMPONENTS["n>"], this, None)
+        elif kind.startswith("h") and (kind, this) not in seen:
+            seen.add((kind, this))
+            yield _finding(spec, COMPONENTS["h"], this, None)
+        elif kind == "u" and ("u", this, row["l"]) not in seen:
+            seen.add(("u", this, row["l"]))
+            yield _finding(spec, COMPONENTS["u"], this, None)
+
+
+def _finding(spec: ShapeSpec, component: str, focus: Any, value: Any) -> Finding:
+    return Finding(
+        severity=spec.severity,
+        focus=_nt(focus),
+        path=spec.path.sparql() if spec.path else None,
+        value=None if value is None else _nt(value),
+        component=component,
+        shape=spec.name,
+        message=spec.message(),
+    )
+
+
+def _nt(term: Any) -> str:
+    """A store term written as pySHACL's rdflib term is."""
+    return nt(rdflib_term(term)) if isinstance(term, ox.Literal) else str(term)
+
+
+def sparql_findings(run: Run, task: Task, constraint: SparqlConstraint) -> Iterator[Finding]:
+    """The results of one SPARQL-based constraint on the focus nodes of a task."""
+    names = constraint.projection
+    store = None
+    if constraint.dedupe is not None:
+        store = run.copy(constraint.dedupe, task.classes)
+    if constraint.per_focus:
+        rows: Iterable[tuple[Any, Any]] = (
+            (focus, row)
+            for focus in run.focus(task.classes)
+            for row in run.query(
+                constraint.query,
+                store,
+                substitutions={ox.Variable("this"): focus},
+            )
+        )
+    else:
+        text = constraint.prologue + constraint.body.replace(FOCUS, focus_enumeration(task.classes))
+        rows = ((row["this"], row) for row in run.query(text, store))
+    seen: set[tuple[Any, ...]] = set()
+    for focus, row in rows:
+        bound = {name: row[name] for name in names if row[name] is not None}
+        path, value, this = (
+            bound.pop("path", None),
+            bound.pop("value", None),
+            bound.pop("this", None),
+        )
+        if path is None and value is None and this is None:
+            continue
+        result = Row(focus, this, path, value, bound)
+        if result.key() not in seen:
+            seen.add(result.key())
+            yield _sparql_finding(task.spec, constraint, result)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One result row of a SPARQL constraint, as pySHACL splits it.
+
+    Attributes:
+        focus: the focus node the row belongs to.
+        this: the projected ``$this``, or None.
+        path: the projected ``?path``, or None.
+        value: the projected ``?value``, or None.
+        bound: the other projected variables that are bound, in projection order.
+    """
+
+    focus: Any
+    this: Any
+    path: Any
+    value: Any
+    bound: dict[str, Any]
+
+    def key(self) -> tuple[Any, ...]:
+        """Rows pySHACL counts as one (per focus node)."""
+        return (self.focus, self.this, self.path, self.value, tuple(self.bound.items()))
+
+
+def _sparql_finding(spec: ShapeSpec, constraint: SparqlConstraint, row: Row) -> Finding:
+    focus, this, path, value = row.focus, row.this, row.path, row.value
+    if value is None and spec.path is None:
+        value = focus  # pySHACL reports the focus node as the value on a node shape
+    substitutions = {name: str(rdflib_term(term)) for name, term in row.bound.items()}
+    for name, term in (("this", this), ("path", path), ("value", value)):
+        if term is not None:
+            substitutions[name] = str(rdflib_term(term))
+    messages = {_fill(m, substitutions) for m in (*spec.messages, *constraint.messages)}
+    if path is None:
+        path_text = spec.path.sparql() if spec.path else None
+    else:
+        path_text = f"<{path.value}>" if isinstance(path, ox.NamedNode) else _nt(path)
+    return Finding(
+        severity=spec.severity,
+        focus=_nt(this if this is not None else focus),
+        path=path_text,
+        value=None if value is None else _nt(value),
+        component=COMPONENTS["sparql"],
+        shape=spec.name,
+        message=min(messages) if messages else "",
+    )
+
+
+def _fill(message: str, values: dict[str, str]) -> str:
+    """Fill ``{?var}`` and ``{$var}`` as pySHACL does (``re.sub``, in binding order)."""
+    for name, text in values.items():
+        message = re.sub(f"{{[?$]{name}}}", text, message)
+    return message

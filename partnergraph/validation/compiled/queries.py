@@ -1,0 +1,206 @@
+"""SHACL Core constraints compiled to SPARQL (https://www.w3.org/TR/shacl/#core-components).
+
+One query per shape and focus: a ``UNION`` of branches, each tagged ``?k``, that
+returns only the rows that break a constraint. Branches that look at values scan
+the path's triples and test focus membership only on the rows that fail, so a
+shape costs about one pass over its predicate. Oxigraph evaluates both sides of
+``&&`` and ``||``, so the expressions use ``IF`` to keep the costly tests lazy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import cast
+
+from rdflib import RDF, RDFS, SH, XSD, Literal, URIRef
+from rdflib.term import Node
+
+from partnergraph.terms import to_oxigraph
+from partnergraph.validation.compiled import checks
+from partnergraph.validation.compiled.model import ShapeSpec, ValueRule
+
+CHECK_FUNCTION = "urn:x-partnergraph:check"
+INSTANCE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+NODE_KIND_TESTS = {
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "!isLiteral({v})",
+    SH.BlankNodeOrLiteral: "!isIRI({v})",
+    SH.IRIOrLiteral: "!isBlank({v})",
+}
+
+
+@dataclass
+class PythonChecks:
+    """The value checks that run in Python, numbered for the custom SPARQL function."""
+
+    functions: list[Callable[[Node], bool]] = field(default_factory=list)
+
+    def add(self, function: Callable[[Node], bool]) -> int:
+        """Register ``function``; return its number."""
+        self.functions.append(function)
+        return len(self.functions) - 1
+
+
+def term(node: Node) -> str:
+    """An rdflib term in SPARQL syntax."""
+    return str(to_oxigraph(node))
+
+
+def lazy_and(first: str, second: str) -> str:
+    """``first && second``, evaluating ``second`` only when ``first`` holds."""
+    return f"IF({first}, {second}, false)"
+
+
+def focus_values(classes: tuple[str, ...]) -> str:
+    """The VALUES block of the target classes."""
+    return "VALUES ?tc { " + " ".join(f"<{c}>" for c in classes) + " }"
+
+
+def focus_enumeration(classes: tuple[str, ...]) -> str:
+    """A group pattern binding ?this to each focus node once (SHACL instances)."""
+    return (
+        f"{{ SELECT DISTINCT ?this WHERE {{ {focus_values(classes)} ?this {INSTANCE_PATH} ?tc }} }}"
+    )
+
+
+def focus_test(classes: tuple[str, ...], var: str = "?this") -> str:
+    """An expression: ``var`` is a focus node."""
+    return f"EXISTS {{ {focus_values(classes)} {var} {INSTANCE_PATH} ?tc }}"
+
+
+def rule_expression(rule: ValueRule, var: str, python: PythonChecks) -> str:
+    """A SPARQL expression that is true when ``var`` meets ``rule``."""
+    kind, param = rule.kind, rule.term
+    if kind == "class":
+        return f"EXISTS {{ {var} {INSTANCE_PATH} {term(param)} }}"  # type: ignore[arg-type]
+    if kind == "nodeKind":
+        return NODE_KIND_TESTS[param].format(v=var)  # type: ignore[index]
+    if kind == "in":
+        tests = [f"sameTerm({var}, {term(t)})" for t in rule.terms]
+        return "(" + " || ".join(tests) + ")" if tests else "false"
+    if kind == "languageIn":
+        return _language_in(rule, var)
+    if kind == "datatype":
+        return _datatype(param, var, python)  # type: ignore[arg-type]
+    if kind == "pattern":
+        regex = checks.compile_pattern(param, rule.flags)  # type: ignore[arg-type]
+        number = python.add(partial(checks.pattern_ok, regex=regex))
+        return lazy_and(f"!isBlank({var})", _call(var, number))
+    if kind == "range":
+        number = python.add(partial(checks.range_ok, bound=cast(Literal, param), op=rule.op))
+        return lazy_and(f"isLiteral({var})", _call(var, number))
+    raise ValueError(f"unknown rule kind {kind}")
+
+
+def _call(var: str, number: int) -> str:
+    return f"<{CHECK_FUNCTION}>({var}, {number})"
+
+
+def _language_in(rule: ValueRule, var: str) -> str:
+    wanted = {str(t).lower() for t in rule.terms if isinstance(t, Literal)}
+    tagged = f'(isLiteral({var}) && LANG({var}) != "")'
+    if "*" in wanted:
+        return tagged
+    if not wanted:
+        return "false"
+    listed = ", ".join(term(Literal(w)) for w in sorted(wanted))
+    lang = f"LCASE(LANG({var}))"
+    first = f'STRBEFORE(CONCAT({lang}, "-"), "-")'
+    return lazy_and(tagged, f"({lang} IN ({listed}) || {first} IN ({listed}))")
+
+
+def _datatype(datatype: URIRef, var: str, python: PythonChecks) -> str:
+    if datatype == RDFS.Literal:
+        return f"isLiteral({var})"
+    if datatype == RDF.langString:
+        return f'(isLiteral({var}) && LANG({var}) != "")'
+    same = f"(isLiteral({var}) && sameTerm(DATATYPE({var}), <{datatype}>))"
+    if str(datatype) not in checks.PARSED_DATATYPES or datatype == XSD.string:
+        return same
+    number = python.add(partial(checks.datatype_ok, datatype=datatype))
+    return lazy_and(same, _call(var, number))
+
+
+def shape_query(spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks) -> str | None:
+    """The query that finds every core-constraint result of ``spec`` on the focus nodes.
+
+    Args:
+        spec: the shape.
+        classes: the target classes that give the focus nodes.
+        python: where value checks that run in Python are registered.
+
+    Returns:
+        The query (rows tagged ``?k``: ``v`` value rule, ``n`` count, ``h<i>``
+        hasValue, ``u`` uniqueLang), or None when the shape has no core constraint.
+    """
+    branches = []
+    flags = [f"?f{i}" for i in range(len(spec.rules))]
+    if spec.rules:
+        branches.append(_value_branch(spec, classes, python))
+    if spec.path is not None:
+        branches.extend(_count_branches(spec, classes))
+    for i, value in enumerate(spec.has_values):
+        if spec.path is None:
+            missing = f"FILTER(!sameTerm(?this, {term(value)}))"
+        else:
+            missing = f"FILTER NOT EXISTS {{ {spec.path.triple('?this', term(value))} }}"
+        branches.append(f'{focus_enumeration(classes)} {missing} BIND("h{i}" AS ?k)')
+    if spec.unique_lang and spec.path is not None:
+        branches.append(
+            "{ SELECT ?this ?l WHERE { "
+            f"{spec.path.triple('?this', '?x')} "
+            'FILTER(isLiteral(?x) && LANG(?x) != "") BIND(LCASE(LANG(?x)) AS ?l) } '
+            "GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?x) > 1) } "
+            f'FILTER({focus_test(classes)}) BIND("u" AS ?k)'
+        )
+    if not branches:
+        return None
+    union = "\nUNION\n".join(f"{{ {b} }}" for b in branches)
+    return f"SELECT ?k ?this ?v ?n ?l {' '.join(flags)} WHERE {{\n{union}\n}}"
+
+
+def _value_branch(spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks) -> str:
+    var = "?v"
+    binds = " ".join(
+        f"BIND(COALESCE({rule_expression(rule, var, python)}, false) AS ?f{i})"
+        for i, rule in enumerate(spec.rules)
+    )
+    failing = " || ".join(f"!?f{i}" for i in range(len(spec.rules)))
+    if spec.path is None:
+        return (
+            f"{focus_enumeration(classes)} BIND(?this AS ?v) {binds} "
+            f'FILTER({failing}) BIND("v" AS ?k)'
+        )
+    return (
+        f"{spec.path.triple('?this', '?v')} {binds} "
+        f"FILTER({lazy_and(f'({failing})', focus_test(classes))}) "
+        'BIND("v" AS ?k)'
+    )
+
+
+def _count_branches(spec: ShapeSpec, classes: tuple[str, ...]) -> list[str]:
+    assert spec.path is not None  # property shapes only
+    branches = []
+    if spec.min_count:
+        branches.append(
+            f"{focus_enumeration(classes)} "
+            f"FILTER NOT EXISTS {{ {spec.path.triple('?this', '?x')} }} "
+            'BIND(0 AS ?n) BIND("n" AS ?k)'
+        )
+    tests = []
+    if spec.min_count and spec.min_count > 1:
+        tests.append(f"?n < {spec.min_count}")
+    if spec.max_count is not None:
+        tests.append(f"?n > {spec.max_count}")
+    if tests:
+        branches.append(
+            "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
+            f"{spec.path.triple('?this', '?x')} }} GROUP BY ?this }} "
+            f"FILTER({lazy_and('(' + ' || '.join(tests) + ')', focus_test(classes))}) "
+            'BIND("n" AS ?k)'
+        )
+    return branches

@@ -1,0 +1,218 @@
+"""The query editor of ``/sparql`` and the files it needs, under ``/-/static/``.
+
+The editor is YASGUI (``@zazuko/yasgui`` from the npm registry, installed into
+``node_modules/`` by ``make install``; nothing of it is in git, nothing comes from
+a CDN). The ``/sparql`` blueprint calls :func:`render_editor` when a browser asks
+for HTML without a query. The page opens YASGUI on the URL it was served from,
+with the graph's prefixes and the named queries of ``queries/`` as example tabs;
+the share button of a tab gives a URL (``/sparql#query=…``) that opens that query
+again.
+
+| route | answers |
+| --- | --- |
+| ``/-/static/yasgui/{version}/{file}`` | YASGUI's built JS, CSS and source map |
+| ``/-/static/editor/{file}?v={hash}`` | the page's own script and style |
+
+Both are cached for a year (``immutable``) as their URLs change with what they
+hold; an editor file asked with an outdated hash is ``no-cache``.
+
+YASGUI is looked for in ``node_modules/`` beside the ``partnergraph`` package
+(the project's root), or where the app's ``config["PARTNERGRAPH_NODE_MODULES"]``
+says. When it is missing, the page says that ``make install`` must be run.
+
+Warning:
+    The query titles, descriptions and texts reach the page; they go through
+    Jinja's autoescape or, inside the ``<script>`` element, through Flask's
+    HTML-safe JSON encoder (``tojson``), never into HTML by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, cast
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.blueprints import BlueprintSetupState
+
+import partnergraph
+from partnergraph.namespaces import Namespaces
+from partnergraph.queries import NamedQuery, load_queries, rebase
+from partnergraph.web.state import state
+
+bp = Blueprint("editor", __name__, url_prefix="/-/static")
+
+#: Where the app keeps the named queries, read once when the blueprint is registered.
+QUERIES = "partnergraph.queries"
+#: The app config key that overrides where ``node_modules/`` is.
+NODE_MODULES = "PARTNERGRAPH_NODE_MODULES"
+YASGUI_PACKAGE: Final = Path("@zazuko") / "yasgui"
+
+_PACKAGE_DIR = Path(partnergraph.__file__).resolve().parent
+_OWN_DIR = _PACKAGE_DIR / "static" / "editor"
+_MEDIA_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+}
+_YASGUI_FILES: Final = frozenset({"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"})
+_OWN_FILES: Final = frozenset({"editor.js", "editor.css"})
+_YEAR = 365 * 24 * 60 * 60
+
+#: Only this site's own files run; YASGUI sets inline styles; it may query any endpoint.
+CONTENT_SECURITY_POLICY: Final = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src *; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+
+_EXPLORE = """SELECT ?class (COUNT(DISTINCT ?resource) AS ?resources)
+WHERE { ?resource a ?class }
+GROUP BY ?class
+ORDER BY DESC(?resources)
+"""
+
+
+@dataclass(frozen=True)
+class Yasgui:
+    """An installed YASGUI build.
+
+    Attributes:
+        version: the package version (part of the asset URLs).
+        build: the folder of its built files.
+    """
+
+    version: str
+    build: Path
+
+
+@bp.record_once
+def _read_queries(setup: BlueprintSetupState) -> None:
+    """Read the named queries at start-up: a broken one stops the app being made."""
+    settings = state(cast(Flask, setup.app)).settings
+    setup.app.extensions[QUERIES] = load_queries(settings.queries_dir)
+
+
+def named_queries(app: Flask | None = None) -> tuple[NamedQuery, ...]:
+    """The named queries the app read at start-up."""
+    found: tuple[NamedQuery, ...] = (app or current_app).extensions[QUERIES]
+    return found
+
+
+def installed_yasgui(app: Flask | None = None) -> Yasgui | None:
+    """The YASGUI build in ``node_modules/``, or None when it is not installed."""
+    app = app or current_app
+    modules = Path(app.config.get(NODE_MODULES) or _PACKAGE_DIR.parent / "node_modules")
+    package = modules / YASGUI_PACKAGE
+    try:
+        version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    build = package / "build"
+    if not isinstance(version, str) or not all((build / f).is_file() for f in _YASGUI_FILES):
+        return None
+    return Yasgui(version, build)
+
+
+def render_editor() -> Response:
+    """The editor page for ``GET /sparql`` from a browser (HTML, no query).
+
+    Returns:
+        The page; without YASGUI installed, a page that says to run ``make install``.
+    """
+    settings = state().settings
+    base = settings.base_iri
+    endpoint = request.script_root + request.path
+    examples = [
+        {
+            "name": q.name,
+            "title": q.title,
+            "description": q.description,
+            "query": rebase(q.query, base),
+        }
+        for q in named_queries()
+    ]
+    yasgui = installed_yasgui()
+    if yasgui is None:
+        page = render_template(
+            "editor/missing.html",
+            endpoint=request.base_url,
+            examples=examples,
+            editor_css=_own_url("editor.css"),
+        )
+        return _page(page)
+    namespaces = Namespaces(base)
+    config = {
+        "endpoint": endpoint,
+        "prefixes": namespaces.prefixes(),
+        "examples": examples,
+        "defaultQuery": namespaces.sparql_prologue() + "\n" + _EXPLORE,
+        "persistenceId": "partnergraph-editor",
+    }
+    page = render_template(
+        "editor/editor.html",
+        config=config,
+        endpoint=request.base_url,
+        yasgui_js=url_for("editor.yasgui", version=yasgui.version, filename="yasgui.min.js"),
+        yasgui_css=url_for("editor.yasgui", version=yasgui.version, filename="yasgui.min.css"),
+        editor_js=_own_url("editor.js"),
+        editor_css=_own_url("editor.css"),
+    )
+    return _page(page)
+
+
+@bp.route("/yasgui/<version>/<filename>")
+def yasgui(version: str, filename: str) -> Response:
+    """A file of the installed YASGUI build; its URL changes with the version."""
+    installed = installed_yasgui()
+    if installed is None or version != installed.version or filename not in _YASGUI_FILES:
+        abort(404)
+    return _asset(installed.build / filename, immutable=True)
+
+
+@bp.route("/editor/<filename>")
+def asset(filename: str) -> Response:
+    """The editor page's own script or style."""
+    if filename not in _OWN_FILES:
+        abort(404)
+    path = _OWN_DIR / filename
+    return _asset(path, immutable=request.args.get("v") == _fingerprint(path))
+
+
+def _page(html: str) -> Response:
+    response = Response(html, content_type="text/html; charset=utf-8")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
+
+
+def _asset(path: Path, immutable: bool) -> Response:
+    response = send_file(path, mimetype=_MEDIA_TYPES[path.suffix], conditional=True, etag=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if immutable:
+        response.cache_control.public = True
+        response.cache_control.max_age = _YEAR
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = None
+        response.cache_control.no_cache = True
+    return response
+
+
+def _own_url(filename: str) -> str:
+    return url_for("editor.asset", filename=filename, v=_fingerprint(_OWN_DIR / filename))
+
+
+def _fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]

@@ -1,0 +1,71 @@
+"""Serving an app with gunicorn, for ``partnergraph serve``.
+
+https://docs.gunicorn.org/en/stable/custom.html
+
+The app is made once, before gunicorn starts (so a graph that does not conform
+stops the command with its report, and is built once however many workers there
+are), and handed to gunicorn as a preloaded app.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How gunicorn serves.
+
+    Attributes:
+        host: the address to listen on (127.0.0.1: only this machine).
+        port: the TCP port.
+        workers: gunicorn worker processes.
+        threads: request threads per worker; queries themselves run in the query
+            service's worker processes, so threads mostly wait.
+        timeout: seconds gunicorn lets a request run before it restarts the worker;
+            kept above the query time limit so that limit answers first.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    threads: int = 8
+    timeout: float = 60.0
+
+    def gunicorn_settings(self) -> dict[str, Any]:
+        """The options as gunicorn settings."""
+        return {
+            "bind": f"{self.host}:{self.port}",
+            "workers": self.workers,
+            "threads": self.threads,
+            "worker_class": "gthread",
+            "timeout": int(self.timeout) + 1,
+            "graceful_timeout": 10,
+            "preload_app": True,
+            "accesslog": "-",
+            "errorlog": "-",
+        }
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    """A gunicorn application around an app that is already made."""
+
+    def __init__(self, app: Any, options: ServeOptions) -> None:
+        self.application = app
+        self.options = options
+        super().__init__(prog="partnergraph serve")
+
+    def load_config(self) -> None:
+        for key, value in self.options.gunicorn_settings().items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def serve(app: Any, options: ServeOptions) -> None:
+    """Serve the WSGI ``app`` with gunicorn until it is stopped (SIGINT or SIGTERM)."""
+    _Gunicorn(app, options).run()

@@ -1,0 +1,165 @@
+"""The ``/sparql`` blueprint: the SPARQL 1.1 Protocol query operation.
+
+https://www.w3.org/TR/sparql11-protocol/
+
+``GET``/``HEAD``/``POST`` with a query run it and answer in the negotiated format
+(``Accept`` with q-values and wildcards through Werkzeug's parser, or a ``format``
+parameter for links). ``GET`` without a query answers the service description in
+an RDF format, or the query editor for a browser that asks for HTML. Every error
+is raised as a :mod:`partnergraph.errors` class and written by
+:mod:`partnergraph.web.errors`.
+
+Warning:
+    The query text is untrusted. It reaches the query service only after
+    :func:`partnergraph.limits.guard.inspect_query` has checked it (nesting depth,
+    ``SERVICE``, updates) and always with the row cap; the service runs it in a
+    worker process that the time and memory limits can kill.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Blueprint, Response, make_response, render_template, request
+
+from partnergraph import formats
+from partnergraph.errors import NotAcceptable
+from partnergraph.formats import Format, Kind
+from partnergraph.limits.guard import inspect_query
+from partnergraph.store.base import QueryForm, QueryRequest, QueryResult
+from partnergraph.web import protocol, service_description
+from partnergraph.web.state import state
+
+bp = Blueprint("sparql", __name__, url_prefix="/sparql")
+
+#: The header that announces a result cut by the row cap.
+TRUNCATED = "X-Partnergraph-Truncated"
+
+_RESULT_KINDS = {
+    QueryForm.SELECT: Kind.RESULTS,
+    QueryForm.ASK: Kind.RESULTS,
+    QueryForm.CONSTRUCT: Kind.GRAPH,
+    QueryForm.DESCRIBE: Kind.GRAPH,
+}
+
+#: Short names other clients send in ``format`` (SPARQLWrapper sends ``turtle``,
+#: ``json-ld``, ``rdf+xml``, ``xml`` and ``json`` whatever the query form), mapped
+#: to a media type that is then matched against the formats that fit the query.
+_FORMAT_SYNONYMS = {
+    "json": "application/json",
+    "xml": "application/xml",
+    "turtle": "text/turtle",
+    "n3": "text/turtle",
+    "json-ld": "application/ld+json",
+    "rdf+xml": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "n-quads": "application/n-quads",
+}
+
+
+@bp.route("", methods=["GET", "POST"])
+def endpoint() -> Response:
+    """Answer a query, or describe the service when there is none."""
+    current = state()
+    settings = current.settings
+    asked = protocol.read(request, settings.max_request_bytes)
+    if asked.query is None:
+        return _describe(asked.formats)
+    form = inspect_query(asked.query, settings)
+    fmt = negotiate(formats.of_kind(_RESULT_KINDS[form]), asked.formats, what=f"a {form.value}")
+    query = QueryRequest(
+        query=asked.query,
+        form=form,
+        default_graph_uris=asked.default_graph_uris,
+        named_graph_uris=asked.named_graph_uris,
+        row_cap=settings.row_cap,
+    )
+    return result_response(current.service.run(query, fmt))
+
+
+def result_response(result: QueryResult) -> Response:
+    """The HTTP response for a query result, with the protocol's headers."""
+    response = Response(result.body, content_type=result.format.content_type)
+    response.vary.add("Accept")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if result.truncated:
+        response.headers[TRUNCATED] = "true"
+    return response
+
+
+def negotiate(candidates: list[Format], requested: tuple[str, ...], what: str) -> Format:
+    """Choose the format of a response among ``candidates``.
+
+    A ``format`` parameter wins (the first of them that fits); otherwise ``Accept``
+    through Werkzeug's parser (q-values, wildcards; ties go to the first
+    candidate); without ``Accept``, the first candidate.
+
+    Args:
+        candidates: the formats that can carry the response, preferred first.
+        requested: the ``format`` parameters (keys, media types or short names).
+        what: what the response holds, for the error message.
+
+    Raises:
+        NotAcceptable: nothing the client accepts can carry the response.
+    """
+    if requested:
+        for value in requested:
+            fmt = _by_parameter(candidates, value.strip().lower())
+            if fmt is not None:
+                return fmt
+        offered = ", ".join(fmt.key for fmt in candidates)
+        raise NotAcceptable(f"format={requested[0]} cannot carry {what}; use one of {offered}")
+    accept = request.accept_mimetypes
+    if not accept:
+        return candidates[0]
+    best = accept.best_match(formats.media_types(candidates))
+    fmt = formats.for_media_type(best, candidates) if best else None
+    if fmt is None:
+        raise NotAcceptable(
+            f"nothing in Accept: {request.headers.get('Accept', '')} can carry {what}; "
+            f"this endpoint offers {', '.join(formats.media_types(candidates))}"
+        )
+    return fmt
+
+
+def _by_parameter(candidates: list[Format], requested: str) -> Format | None:
+    for fmt in candidates:
+        if fmt.key == requested:
+            return fmt
+    media_type = _FORMAT_SYNONYMS.get(requested, requested).split(";")[0].strip()
+    return formats.for_media_type(media_type, candidates)
+
+
+def _describe(requested: tuple[str, ...]) -> Response:
+    """The service description, or the query editor for a browser."""
+    current = state()
+    page = formats.by_key("html")
+    candidates = [*service_description.formats(), *([page] if page else [])]
+    fmt = negotiate(candidates, requested, what="the service description")
+    if fmt is page:
+        response = make_response(_editor())
+    else:
+        triples = service_description.describe(request.base_url, current.settings, current.stats)
+        response = Response(
+            service_description.serialize(triples, fmt), content_type=fmt.content_type
+        )
+    response.vary.add("Accept")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _editor() -> object:
+    """The query editor page: ``render_editor()`` of :mod:`partnergraph.web.editor`.
+
+    Until that module exists, a small page that says the editor is being set up.
+    """
+    try:
+        editor = importlib.import_module("partnergraph.web.editor")
+    except ModuleNotFoundError as exc:
+        if exc.name != "partnergraph.web.editor":
+            raise
+        return render_template("sparql/editor-pending.html", endpoint=request.base_url)
+    return editor.render_editor()

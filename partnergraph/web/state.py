@@ -1,0 +1,47 @@
+"""What an app holds: its settings, its query service and the counts of its dataset.
+
+The state lives on the app (``app.extensions["partnergraph"]``), never in a module
+global, so two apps in one process never share a graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from partnergraph.limits.workers import QueryService
+from partnergraph.settings import Settings
+from partnergraph.validation import Report
+from partnergraph.web.service_description import DatasetStats
+
+EXTENSION = "partnergraph"
+
+
+@dataclass(frozen=True)
+class State:
+    """The state of one app.
+
+    Attributes:
+        settings: the settings the app was created with.
+        service: runs queries against the built graph, with the limits enforced.
+        stats: the counts of the served dataset, for the service description.
+        report: the validation report of the build (conforms; may hold warnings).
+    """
+
+    settings: Settings
+    service: QueryService
+    stats: DatasetStats
+    report: Report
+
+
+def state(app: Flask | None = None) -> State:
+    """The state of ``app`` (the current app when omitted).
+
+    Raises:
+        RuntimeError: the app was not made by ``server.create_app``.
+    """
+    found = (app or current_app).extensions.get(EXTENSION)
+    if not isinstance(found, State):
+        raise RuntimeError("this app has no partnergraph state; make it with create_app()")
+    return found

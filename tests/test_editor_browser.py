@@ -1,0 +1,150 @@
+"""The query editor in a real browser: headless Chromium (the Debian package) driven by
+Playwright, against a real server on 127.0.0.1.
+
+Chromium is installed by ``make install`` (Debian package ``chromium``); Playwright
+never downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+
+from .paths import DATA
+from .webapp import serving, web_app
+
+CHROMIUM = Path(os.environ.get("PARTNERGRAPH_CHROMIUM", "/usr/bin/chromium"))
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+QUERIES = DATA / "editor" / "queries"
+TOWNS = "Towns & names </script><b>x</b>"
+#: The labels of the towns in tests/data/web/graph/towns.trig.
+LABELS = 13
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with (
+        web_app("oxigraph", tmp_path_factory.mktemp("out"), queries_dir=QUERIES) as app,
+        serving(app) as url,
+    ):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.is_file(), f"no {CHROMIUM}: `make install` installs the Debian package"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Watched:
+    """A fresh page (its own storage) whose console errors and requests are kept."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.on("request", self._request)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _request(self, request: Request) -> None:
+        self.requests.append(request.url)
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    made = Watched(browser)
+    yield made
+    made.context.close()
+
+
+def open_editor(watched: Watched, url: str) -> Page:
+    page = watched.page
+    page.goto(url)
+    expect(page.locator(".yasgui .tabPanel.active .CodeMirror")).to_be_visible()
+    return page
+
+
+def tab(page: Page, title: str) -> object:
+    return page.locator(".yasgui .tabsList .tab").filter(has_text=title)
+
+
+def test_the_editor_runs_an_example_and_shows_the_table(
+    site: str, watched: Watched, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    page = open_editor(watched, site + "/sparql")
+
+    endpoint = page.locator(".yasgui .tabPanel.active .autocompleteWrapper input")
+    expect(endpoint).to_have_value(site + "/sparql")
+    tabs = page.locator(".yasgui .tabsList .tab")
+    expect(tabs.filter(has_text="Partners of a town")).to_have_count(1)
+    expect(tabs.filter(has_text=TOWNS)).to_have_count(1)
+
+    tabs.filter(has_text=TOWNS).click()
+    panel = page.locator(".yasgui .tabPanel.active")
+    expect(panel.locator(".CodeMirror")).to_contain_text("SELECT ?town ?name")
+    panel.locator(".yasqe_queryButton").click()
+
+    rows = panel.locator(".yasr table.dataTable tbody tr")
+    expect(rows).to_have_count(LABELS)
+    expect(panel.locator(".yasr table.dataTable thead")).to_contain_text("name")
+    expect(rows.first).to_contain_text("Aarhus")
+    shot = tmp_path_factory.mktemp("screenshots") / "editor.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"editor screenshot: {shot}")
+
+    assert watched.errors == []
+    assert all(url.startswith(site + "/") for url in watched.requests), watched.requests
+
+
+def test_a_shared_link_opens_and_runs_the_query(
+    site: str, watched: Watched, browser: Browser
+) -> None:
+    page = open_editor(watched, site + "/sparql")
+    tab(page, "Partners of a town").click()  # type: ignore[attr-defined]
+    link = page.evaluate("() => window.partnergraphEditor.getTab().getShareableLink()")
+    assert link.startswith(site + "/sparql#")
+
+    elsewhere = Watched(browser)  # another visitor: nothing in the browser's storage
+    try:
+        shared = open_editor(elsewhere, link)
+        panel = shared.locator(".yasgui .tabPanel.active")
+        expect(panel.locator(".CodeMirror")).to_contain_text("SELECT DISTINCT ?town ?partner")
+        expect(panel.locator(".yasr table.dataTable tbody tr")).to_have_count(6)
+        assert elsewhere.errors == []
+    finally:
+        elsewhere.context.close()
+
+
+def test_prefixes_of_the_graph_are_completed(site: str, watched: Watched) -> None:
+    page = open_editor(watched, site + "/sparql")
+    page.locator(".yasgui .tabsList .tab").filter(has_text=TOWNS).click()
+    editor = page.locator(".yasgui .tabPanel.active .CodeMirror")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("\n# ")
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("SELECT * WHERE { ?x pt:")
+
+    expect(editor).to_contain_text("PREFIX pt: <https://w3id.org/partnergraph/def/partnership-type/>")
+    assert watched.errors == []

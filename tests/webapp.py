@@ -1,0 +1,144 @@
+"""Making apps for the web layer tests: fixture data, every backend, real servers.
+
+The apps are made by the real ``server.create_app`` on the small graph in
+``tests/data/web/`` (independent of the curated ``graph/``). The ``remote``
+backend gets a real Oxigraph server (PyPI ``oxigraph``) on a free loopback port.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from flask import Flask
+from werkzeug.serving import make_server
+
+from server import create_app
+
+from .paths import DATA
+
+WEB = DATA / "web"
+BACKENDS = ("oxigraph", "memory", "remote")
+ENV_PREFIX = "PARTNERGRAPH_"
+
+
+def web_config(output_dir: Path, **overrides: Any) -> dict[str, Any]:
+    """Settings for an app over the web fixture graph, writing into ``output_dir``."""
+    values: dict[str, Any] = {
+        "graph_dir": WEB / "graph",
+        "shapes_dir": WEB / "shapes",
+        "output_dir": output_dir,
+        "query_workers": 1,
+    }
+    values.update(overrides)
+    return values
+
+
+@contextmanager
+def clean_environment() -> Iterator[None]:
+    """No ``PARTNERGRAPH_*`` variable from the caller's shell reaches the app."""
+    saved = {key: value for key, value in os.environ.items() if key.startswith(ENV_PREFIX)}
+    for key in saved:
+        del os.environ[key]
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
+    """Poll ``url`` until it answers (or the process dies, or 60 s pass)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answered at {url}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process started by a test, and wait for it."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def oxigraph_server() -> Iterator[str]:
+    """A real, empty, in-memory Oxigraph server; yields its base URL."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/query", process)
+        yield base
+    finally:
+        stop(process)
+
+
+@contextmanager
+def web_app(backend: str, output_dir: Path, **overrides: Any) -> Iterator[Flask]:
+    """An app on ``backend`` over the fixture graph; its query service closed after."""
+    with clean_environment(), _backend_config(backend) as config:
+        app = create_app(web_config(output_dir, **config, **overrides))
+        try:
+            yield app
+        finally:
+            app.extensions["partnergraph"].service.close()
+
+
+@contextmanager
+def _backend_config(backend: str) -> Iterator[Mapping[str, Any]]:
+    if backend != "remote":
+        yield {"store": backend}
+        return
+    with oxigraph_server() as base:
+        yield {
+            "store": "remote",
+            "remote_endpoint": base + "/query",
+            "remote_update_endpoint": base + "/update",
+        }
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with Werkzeug's threaded server on a free port; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
