@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from partnergraph.limits.workers import open_query_service
 
 import partnergraph
 from partnergraph import web
 from partnergraph.build import BuildResult, build
 from partnergraph.errors import ValidationFailed
-from partnergraph.limits.workers import open_query_service
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings, load
 from partnergraph.validation import Report
@@ -59,7 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         "partnergraph",
         root_path=str(package),
         template_folder="templates",
-        static_folder="static",
+        static_folder=None,  # static files are served by blueprints under /-/static
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions[EXTENSION] = State(settings, service, stats, result.report)

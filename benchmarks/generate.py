@@ -222,9 +222,10 @@ class Generator:
             self.describe(
                 graph, node, (f"<{SCHEMA}Country>",), {"en": name, "sv": name, "fi": name}
             )
-            self.data.add(graph, node, iri("def/countryCode"), lit(f"X{i}"))
+            code = chr(65 + i // 26 % 26) + chr(65 + i % 26)
+            self.data.add(graph, node, iri("def/countryCode"), lit(code))
             self.data.add(graph, node, f"<{OWL}sameAs>", f"<{WD}Q{900000 + i}>")
-            self.countries.append((node, f"X{i}"))
+            self.countries.append((node, code))
         for i in range(max(3, count // 2)):
             node = iri(f"id/network/gen-{i}")
             name = f"Network {self.name()}"
@@ -242,13 +243,17 @@ class Generator:
             site = iri(f"id/site/gen-network-{i}-secretariat")
             self.data.add(graph, node, f"<{ORG}hasPrimarySite>", site)
             self.describe(graph, site, (f"<{ORG}Site>",), {"en": f"{name} secretariat"})
+            self.data.add(graph, site, f"<{SCHEMA}containedInPlace>", iri(f"id/city/gen-{i % 3}"))
             self.networks.append(node)
+        funder = iri("id/organization/gen-union")
+        self.describe(graph, funder, (f"<{SCHEMA}Organization>",), {"en": "Generated Union"})
         for i in range(max(2, count // 4)):
             node = iri(f"id/programme/gen-{i}")
             name = f"Programme {self.name()}"
             self.describe(
                 graph, node, (iri("def/Programme"),), {"en": name, "sv": name, "fi": name}
             )
+            self.data.add(graph, node, f"<{SCHEMA}provider>", funder)
             self.programmes.append(node)
 
     def measure(self, name: str) -> str:
@@ -382,40 +387,31 @@ class Generator:
             graph, node, f"<{SCHEMA}telephone>", lit(f"+358 {i % 90 + 10} {k + 1}23 4567")
         )
 
-    def partnerships(self, per_city: int) -> None:
-        """Partnerships between the cities, each in the graph of the city that states it."""
+    def partnerships(self, i: int, count: int) -> None:
+        """Partnerships of city ``i`` with earlier cities, in the graph of city ``i``."""
         names = list(self.types)
-        for i in range(self.cities):
-            graph = iri(f"graph/gen-city-{i}")
-            for k in range(per_city):
-                j = (i + 1 + self.rng.randrange(self.cities - 1)) % self.cities
-                kind = names[self.rng.choices(range(3), weights=(6, 2, 2))[0]]
-                node = iri(f"id/partnership/gen-{i}-{k}")
-                labels = {"en": f"Partnership {i}-{j}", LANGUAGES[i % 2]: f"Partnerskap {i}-{j}"}
-                self.describe(graph, node, (iri("def/Partnership"),), labels)
-                self.data.add(graph, node, iri("def/partnershipType"), self.types[kind])
-                self.data.add(graph, node, iri("def/party"), iri(f"id/city/gen-{i}"))
-                self.data.add(graph, node, iri("def/party"), iri(f"id/city/gen-{j}"))
-                year = 1950 + self.rng.randrange(70)
-                if k % 2:
-                    self.data.add(
-                        graph, node, f"<{SCHEMA}startDate>", lit(str(year), datatype=XSD + "gYear")
-                    )
-                else:
-                    start = f"{year}-{1 + k % 12:02d}-{1 + i % 28:02d}"
-                    self.data.add(
-                        graph, node, f"<{SCHEMA}startDate>", lit(start, datatype=XSD + "date")
-                    )
-                if k == 2:
-                    self.data.add(
-                        graph,
-                        node,
-                        f"<{SCHEMA}endDate>",
-                        lit(str(year + 10), datatype=XSD + "gYear"),
-                    )
-                self.data.add(graph, node, f"<{SKOS}note>", lit("A generated partnership.", "en"))
-                for city in (i, j):
-                    self.listed[(city, kind)] = self.listed.get((city, kind), 0) + 1
+        graph = iri(f"graph/gen-city-{i}")
+        for k in range(count if i else 0):
+            j = self.rng.randrange(i)
+            kind = names[self.rng.choices(range(3), weights=(6, 2, 2))[0]]
+            node = iri(f"id/partnership/gen-{i}-{k}")
+            labels = {"en": f"Partnership {i}-{j}", LANGUAGES[i % 2]: f"Partnerskap {i}-{j}"}
+            self.describe(graph, node, (iri("def/Partnership"),), labels)
+            self.data.add(graph, node, iri("def/partnershipType"), self.types[kind])
+            self.data.add(graph, node, iri("def/party"), iri(f"id/city/gen-{i}"))
+            self.data.add(graph, node, iri("def/party"), iri(f"id/city/gen-{j}"))
+            year = 1950 + self.rng.randrange(70)
+            if k % 2:
+                start = lit(str(year), datatype=XSD + "gYear")
+            else:
+                start = lit(f"{year}-{1 + k % 12:02d}-{1 + i % 28:02d}", datatype=XSD + "date")
+            self.data.add(graph, node, f"<{SCHEMA}startDate>", start)
+            if k == 2:
+                end = lit(str(year + 10), datatype=XSD + "gYear")
+                self.data.add(graph, node, f"<{SCHEMA}endDate>", end)
+            self.data.add(graph, node, f"<{SKOS}note>", lit("A generated partnership.", "en"))
+            for city in (i, j):
+                self.listed[(city, kind)] = self.listed.get((city, kind), 0) + 1
 
     def declared_counts(self) -> None:
         """Each city declares how many twin towns and friendship municipalities it has."""
@@ -436,12 +432,12 @@ class Generator:
 
     def plant(self, count: int) -> None:
         """Plant ``count`` faults, each in its own city, each reported once."""
-        if count > self.cities:
-            raise SystemExit(f"at most {self.cities} faults fit into {self.cities} cities")
-        step = max(1, self.cities // max(count, 1))
+        if count >= self.cities:
+            raise SystemExit(f"at most {self.cities - 1} faults fit into {self.cities} cities")
+        step = max(1, (self.cities - 1) // max(count, 1))
         for n in range(count):
             kind = FAULTS[n % len(FAULTS)]
-            i = (n * step) % self.cities
+            i = 1 + (n * step) % (self.cities - 1)
             self.data.faults.append((kind, self._plant(kind, i)))
 
     def _replace(self, graph: str, subject: str, predicate: str, new: str | None) -> None:
@@ -513,8 +509,8 @@ class Generator:
         return node
 
 
-#: About how many triples one municipality brings (with its partnerships).
-TRIPLES_PER_CITY = 215
+#: The triples of one city's two declared counts, added once all partnerships are known.
+DECLARED_TRIPLES = 18
 
 
 def generate(
@@ -532,11 +528,12 @@ def generate(
         The dataset.
     """
     generator = Generator(seed, graph_dir or ROOT / "graph")
-    cities = max(3, (triples - len(generator.data)) // TRIPLES_PER_CITY)
-    generator.shared(max(5, cities // 20))
-    for i in range(cities):
+    generator.shared(max(5, triples // 4000))
+    i = 0
+    while i < 3 or len(generator.data) + DECLARED_TRIPLES * i < triples:
         generator.city(i)
-    generator.partnerships(per_city=3)
+        generator.partnerships(i, count=3)
+        i += 1
     generator.declared_counts()
     generator.plant(violations)
     return generator.data

@@ -94,8 +94,10 @@ def _serve(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != "server":
             raise
-        print("partnergraph serve: error: no server.py here; run it in the project folder",
-              file=sys.stderr)
+        print(
+            "partnergraph serve: error: no server.py here; run it in the project folder",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     try:
         app = create_app()

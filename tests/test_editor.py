@@ -21,9 +21,17 @@ from .webapp import web_app
 
 QUERIES = DATA / "editor" / "queries"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-YASGUI_VERSION = json.loads(
-    (ROOT / "node_modules" / "@zazuko" / "yasgui" / "package.json").read_text()
-)["version"]
+YASGUI = ROOT / "node_modules" / "@zazuko" / "yasgui"
+
+
+def installed_version() -> str:
+    package = YASGUI / "package.json"
+    assert package.is_file(), "YASGUI is not installed: run `make install` (it runs npm ci)"
+    version: str = json.loads(package.read_text())["version"]
+    return version
+
+
+YASGUI_VERSION = installed_version()
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +120,7 @@ def test_yasgui_is_served_from_node_modules(
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     cache = response.cache_control
     assert (cache.public, cache.max_age, cache.immutable) == (True, 365 * 24 * 60 * 60, True)
-    installed = ROOT / "node_modules" / "@zazuko" / "yasgui" / "build" / filename
+    installed = YASGUI / "build" / filename
     assert response.data == installed.read_bytes()
 
     etag = response.headers["ETag"]

@@ -12,7 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Request,
+    expect,
+    sync_playwright,
+)
 
 from .paths import DATA
 from .webapp import serving, web_app
@@ -85,7 +93,7 @@ def open_editor(watched: Watched, url: str) -> Page:
     return page
 
 
-def tab(page: Page, title: str) -> object:
+def tab(page: Page, title: str) -> Locator:
     return page.locator(".yasgui .tabsList .tab").filter(has_text=title)
 
 
@@ -100,7 +108,7 @@ def test_the_editor_runs_an_example_and_shows_the_table(
     expect(tabs.filter(has_text="Partners of a town")).to_have_count(1)
     expect(tabs.filter(has_text=TOWNS)).to_have_count(1)
 
-    tabs.filter(has_text=TOWNS).click()
+    tab(page, TOWNS).click()
     panel = page.locator(".yasgui .tabPanel.active")
     expect(panel.locator(".CodeMirror")).to_contain_text("SELECT ?town ?name")
     panel.locator(".yasqe_queryButton").click()
@@ -121,7 +129,7 @@ def test_a_shared_link_opens_and_runs_the_query(
     site: str, watched: Watched, browser: Browser
 ) -> None:
     page = open_editor(watched, site + "/sparql")
-    tab(page, "Partners of a town").click()  # type: ignore[attr-defined]
+    tab(page, "Partners of a town").click()
     link = page.evaluate("() => window.partnergraphEditor.getTab().getShareableLink()")
     assert link.startswith(site + "/sparql#")
 
@@ -136,15 +144,21 @@ def test_a_shared_link_opens_and_runs_the_query(
         elsewhere.context.close()
 
 
-def test_prefixes_of_the_graph_are_completed(site: str, watched: Watched) -> None:
+def test_prefixes_and_terms_of_the_graph_are_completed(site: str, watched: Watched) -> None:
     page = open_editor(watched, site + "/sparql")
-    page.locator(".yasgui .tabsList .tab").filter(has_text=TOWNS).click()
-    editor = page.locator(".yasgui .tabPanel.active .CodeMirror")
-    editor.click()
-    page.keyboard.press("Control+End")
-    page.keyboard.type("\n# ")
-    page.keyboard.press("Control+Home")
-    page.keyboard.type("SELECT * WHERE { ?x pt:")
+    tab(page, TOWNS).click()
+    start = "() => { const yasqe = window.partnergraphEditor.getTab().getYasqe();"
+    page.evaluate(
+        start + " yasqe.setValue('SELECT * WHERE {\\n  ?x '); yasqe.focus();"
+        " yasqe.setCursor(yasqe.lineCount(), 0); }"
+    )
 
-    expect(editor).to_contain_text("PREFIX pt: <https://w3id.org/partnergraph/def/partnership-type/>")
+    page.keyboard.type("pg:p")  # a project prefix: its PREFIX line is added
+    expect(page.locator(".yasgui .tabPanel.active .CodeMirror")).to_contain_text("PREFIX pg:")
+    assert page.evaluate(start + " return yasqe.getValue(); }") == (
+        "PREFIX pg: <https://w3id.org/partnergraph/def/>\nSELECT * WHERE {\n  ?x pg:p"
+    )
+
+    page.keyboard.press("Control+Space")  # the graph's properties, asked of the endpoint
+    expect(page.locator(".CodeMirror-hints li")).to_have_text(["pg:party"])
     assert watched.errors == []

@@ -37,6 +37,7 @@ def web_config(output_dir: Path, **overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "graph_dir": WEB / "graph",
         "shapes_dir": WEB / "shapes",
+        "queries_dir": WEB / "queries",
         "output_dir": output_dir,
         "query_workers": 1,
     }

@@ -2,7 +2,8 @@
 
 | route | blueprint | answers |
 | --- | --- | --- |
-| ``/sparql`` | :mod:`partnergraph.web.sparql` | SPARQL 1.1 Protocol, service description, query editor |
+| ``/sparql`` | :mod:`.sparql` | SPARQL 1.1 Protocol, service description, query editor |
+| ``/-/static`` | :mod:`.editor` | the query editor's scripts and styles |
 
 Every response carries CORS headers (:mod:`partnergraph.web.cors`) and
 ``X-Content-Type-Options: nosniff``; every error has one body
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from partnergraph.web import cors, errors, sparql
+from partnergraph.web import cors, editor, errors, sparql
 
-BLUEPRINTS = (sparql.bp,)
+BLUEPRINTS = (sparql.bp, editor.bp)
 
 
 def init_app(app: Flask) -> None:

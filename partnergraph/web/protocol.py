@@ -106,9 +106,7 @@ def read(request: Request, limit: int) -> ProtocolRequest:
     if mimetype == FORM:
         misplaced = [name for name, _ in url if name in PROTOCOL_PARAMETERS]
         if misplaced:
-            raise BadRequest(
-                f"in a form POST, {misplaced[0]} belongs in the body, not in the URL"
-            )
+            raise BadRequest(f"in a form POST, {misplaced[0]} belongs in the body, not in the URL")
         form = _parse(body, "the form body")
         return _from_params(form, [*form, *url], require_query=True)
     text = _decode(body, "the request body")

@@ -18,9 +18,7 @@ Warning:
 
 from __future__ import annotations
 
-import importlib
-
-from flask import Blueprint, Response, make_response, render_template, request
+from flask import Blueprint, Response, request
 
 from partnergraph import formats
 from partnergraph.errors import NotAcceptable
@@ -28,6 +26,7 @@ from partnergraph.formats import Format, Kind
 from partnergraph.limits.guard import inspect_query
 from partnergraph.store.base import QueryForm, QueryRequest, QueryResult
 from partnergraph.web import protocol, service_description
+from partnergraph.web.editor import render_editor
 from partnergraph.web.state import state
 
 bp = Blueprint("sparql", __name__, url_prefix="/sparql")
@@ -115,14 +114,26 @@ def negotiate(candidates: list[Format], requested: tuple[str, ...], what: str) -
     accept = request.accept_mimetypes
     if not accept:
         return candidates[0]
-    best = accept.best_match(formats.media_types(candidates))
+    best = accept.best_match(_offered(candidates))
     fmt = formats.for_media_type(best, candidates) if best else None
     if fmt is None:
         raise NotAcceptable(
             f"nothing in Accept: {request.headers.get('Accept', '')} can carry {what}; "
-            f"this endpoint offers {', '.join(formats.media_types(candidates))}"
+            f"this endpoint offers {', '.join(_offered(candidates))}"
         )
     return fmt
+
+
+def _offered(candidates: list[Format]) -> list[str]:
+    """The media types of ``candidates``, every canonical one before any alias.
+
+    A wildcard (``text/*``, ``*/*``) then picks a canonical type: ``text/*`` gives
+    CSV for a SELECT, not SPARQL XML by its ``text/xml`` alias. An alias still
+    wins when the client names it.
+    """
+    offered = formats.media_types(candidates)
+    canonical = {fmt.media_type for fmt in candidates}
+    return sorted(offered, key=lambda media_type: media_type not in canonical)
 
 
 def _by_parameter(candidates: list[Format], requested: str) -> Format | None:
@@ -140,7 +151,7 @@ def _describe(requested: tuple[str, ...]) -> Response:
     candidates = [*service_description.formats(), *([page] if page else [])]
     fmt = negotiate(candidates, requested, what="the service description")
     if fmt is page:
-        response = make_response(_editor())
+        response = render_editor()
     else:
         triples = service_description.describe(request.base_url, current.settings, current.stats)
         response = Response(
@@ -149,17 +160,3 @@ def _describe(requested: tuple[str, ...]) -> Response:
     response.vary.add("Accept")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _editor() -> object:
-    """The query editor page: ``render_editor()`` of :mod:`partnergraph.web.editor`.
-
-    Until that module exists, a small page that says the editor is being set up.
-    """
-    try:
-        editor = importlib.import_module("partnergraph.web.editor")
-    except ModuleNotFoundError as exc:
-        if exc.name != "partnergraph.web.editor":
-            raise
-        return render_template("sparql/editor-pending.html", endpoint=request.base_url)
-    return editor.render_editor()

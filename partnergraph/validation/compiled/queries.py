@@ -1,10 +1,11 @@
 """SHACL Core constraints compiled to SPARQL (https://www.w3.org/TR/shacl/#core-components).
 
 One query per shape and focus: a ``UNION`` of branches, each tagged ``?k``, that
-returns only the rows that break a constraint. Branches that look at values scan
-the path's triples and test focus membership only on the rows that fail, so a
-shape costs about one pass over its predicate. Oxigraph evaluates both sides of
-``&&`` and ``||``, so the expressions use ``IF`` to keep the costly tests lazy.
+returns only the rows that break a constraint. The value branch scans the path's
+triples and tests focus membership only on the rows that fail; the count branches
+join the focus nodes with counts per subject. A shape costs about one pass over its
+predicate. Oxigraph evaluates both sides of ``&&`` and ``||``, so the expressions
+use ``IF`` to keep the costly tests lazy.
 """
 
 from __future__ import annotations
@@ -68,8 +69,16 @@ def focus_enumeration(classes: tuple[str, ...]) -> str:
 
 
 def focus_test(classes: tuple[str, ...], var: str = "?this") -> str:
-    """An expression: ``var`` is a focus node."""
-    return f"EXISTS {{ {focus_values(classes)} {var} {INSTANCE_PATH} ?tc }}"
+    """An expression: ``var`` is a focus node.
+
+    One ``EXISTS`` per class, chained with ``IF``: Oxigraph evaluates an ``EXISTS``
+    whose class is a variable (``VALUES`` or ``IN``) by walking every typed node.
+    """
+    tests = [f"EXISTS {{ {var} {INSTANCE_PATH} <{c}> }}" for c in classes]
+    expression = tests[-1]
+    for test in reversed(tests[:-1]):
+        expression = f"IF({test}, true, {expression})"
+    return expression
 
 
 def rule_expression(rule: ValueRule, var: str, python: PythonChecks) -> str:
@@ -198,9 +207,10 @@ def _count_branches(spec: ShapeSpec, classes: tuple[str, ...]) -> list[str]:
         tests.append(f"?n > {spec.max_count}")
     if tests:
         branches.append(
+            f"{focus_enumeration(classes)} "
             "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
             f"{spec.path.triple('?this', '?x')} }} GROUP BY ?this }} "
-            f"FILTER({lazy_and('(' + ' || '.join(tests) + ')', focus_test(classes))}) "
+            f"FILTER({' || '.join(tests)}) "
             'BIND("n" AS ?k)'
         )
     return branches
