@@ -13,20 +13,16 @@ compiled to SPARQL): each fixture's table below is what both must report.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, overload
+from typing import NamedTuple, overload
 
 import pyoxigraph as ox
 import pytest
 import rdflib
-import rdflib.plugins.sparql.processor as sparql_processor
 from rdflib import RDF, SH, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from partnergraph.loader import data_files, load_store, parse_file
@@ -104,35 +100,6 @@ RESOURCE_SHAPES = (
 def shapes() -> Graph:
     graph, _files = load_shapes([SHAPES_DIR])
     return graph
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _parse_each_sparql_text_once() -> Iterator[None]:
-    """Parse each SPARQL text once (pySHACL re-parses a constraint per focus node).
-
-    Evaluation is unchanged: a parsed query is evaluated afresh with its bindings.
-    """
-    original = sparql_processor.SPARQLProcessor.query
-
-    @functools.lru_cache(maxsize=256)
-    def prepared(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Any:
-        return translateQuery(parseQuery(text), base, dict(namespaces))
-
-    def query(
-        self: Any,
-        query: Any,
-        initBindings: Any = None,  # noqa: N803 (rdflib's parameter names)
-        initNs: Any = None,  # noqa: N803
-        base: Any = None,
-        DEBUG: bool = False,  # noqa: N803
-    ) -> Any:
-        if isinstance(query, str):
-            query = prepared(query, base, tuple(sorted((initNs or {}).items())))
-        return original(self, query, initBindings, initNs, base, DEBUG)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sparql_processor.SPARQLProcessor, "query", query)
-        yield
 
 
 def settings(engine: str) -> Settings:

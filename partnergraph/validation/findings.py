@@ -14,7 +14,7 @@ from partnergraph.terms import nt
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Finding:
     """One SHACL validation result.
 
@@ -38,9 +38,19 @@ class Finding:
     shape: str
     message: str
 
-    def key(self) -> tuple[str, str, str | None, str | None, str, str]:
-        """What two engines must agree on (the shape is left out: it is informative)."""
-        return (self.severity, self.focus, self.path, self.value, self.component, self.message)
+    def key(self) -> tuple[str, str, str, str, str, str]:
+        """What two engines must agree on (the shape is left out: it is informative).
+
+        Also the sort key: a missing path or value sorts as the empty string.
+        """
+        return (
+            self.severity,
+            self.focus,
+            self.path or "",
+            self.value or "",
+            self.component,
+            self.message,
+        )
 
 
 #: Terms in N-Triples syntax, the same for rdflib and pyoxigraph terms.

@@ -67,7 +67,7 @@ def findings_from_report(report: Graph, shapes: Graph) -> list[Finding]:
                 message=messages[0] if messages else "",
             )
         )
-    return sorted(findings)
+    return sorted(findings, key=Finding.key)
 
 
 def path_sparql(graph: Graph, path: Node | None) -> str | None:
