@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -29,12 +30,15 @@ _ORDERED_BY_VALUE = (datetime.datetime, datetime.time)
 
 @contextmanager
 def _quiet_rdflib() -> Iterator[None]:
-    """Silence rdflib's warning (with a traceback) for each ill-typed literal it meets."""
+    """Silence what rdflib says about each ill-typed literal it meets (a logged
+    traceback, or a warning for a boolean such as ``"yes"``): validation reports it."""
     logger = logging.getLogger("rdflib.term")
     previous = logger.disabled
     logger.disabled = True
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
     finally:
         logger.disabled = previous
 

@@ -44,12 +44,13 @@ class Task:
     Attributes:
         spec: the shape.
         classes: the target classes of the shape that brings the focus nodes.
-        query: the compiled core-constraint query, or None.
+        queries: the compiled core-constraint query in its two forms (scan the
+            path, start from the focus nodes), or None.
     """
 
     spec: ShapeSpec
     classes: tuple[str, ...]
-    query: str | None
+    queries: tuple[str, str] | None
 
 
 @dataclass
@@ -62,13 +63,17 @@ class Run:
         memo: results of Python checks, by (check number, term).
         copies: de-duplicated copies of parts of the data, made on demand.
         focus_sets: focus nodes by target classes, made on demand.
+        counts: sizes of focus sets and paths, for choosing a query form.
     """
 
     store: ox.Store
     python: PythonChecks
     memo: dict[tuple[int, Any], ox.Literal] = field(default_factory=dict)
-    copies: dict[tuple[tuple[str, ...], tuple[str, ...]], ox.Store] = field(default_factory=dict)
+    copies: dict[tuple[tuple[str, ...], tuple[str, ...]], ox.Store | None] = field(
+        default_factory=dict
+    )
     focus_sets: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
 
     def check(self, value: Any, number: ox.Literal) -> ox.Literal:
         """The custom SPARQL function: run Python check ``number`` on ``value``."""
@@ -92,24 +97,54 @@ class Run:
             )
         return iter(result)  # type: ignore[arg-type]
 
-    def copy(self, patterns: tuple[str, ...], classes: tuple[str, ...]) -> ox.Store:
-        """The triples ``patterns`` select, each once, in the default graph of a new store."""
+    def copy(self, patterns: tuple[str, ...], classes: tuple[str, ...]) -> ox.Store | None:
+        """The triples ``patterns`` select, each once, in the default graph of a new store.
+
+        Returns:
+            The copy, or None when no such triple is in two graphs: the store itself
+            then gives the same answers.
+        """
         key = (patterns, classes)
         if key not in self.copies:
-            copy = ox.Store()
-            if patterns:
-                union = " UNION ".join(
-                    p.replace(FOCUS, focus_enumeration(classes)) for p in patterns
+            groups = [p.replace(FOCUS, focus_enumeration(classes)) for p in patterns]
+            groups = groups or ["{ ?s ?p ?o }"]
+            where = " UNION ".join(groups)
+            copy = None
+            if any(
+                self.count(group)
+                != self.count(f"SELECT DISTINCT ?s ?p ?o WHERE {group}", subquery=True)
+                for group in groups
+            ):
+                triples = self.store.query(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", use_default_graph_as_union=True
                 )
-                rows = self.query(f"SELECT ?s ?p ?o WHERE {{ {union} }}")
-                copy.bulk_extend(ox.Quad(r["s"], r["p"], r["o"]) for r in rows)
-            else:
-                copy.bulk_extend(
-                    ox.Quad(q.subject, q.predicate, q.object)
-                    for q in self.store.quads_for_pattern(None, None, None)
-                )
+                if not isinstance(triples, ox.QueryTriples):
+                    raise TypeError("a CONSTRUCT query returns triples")
+                copy = ox.Store()
+                ntriples = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+                copy.load(ntriples, format=ox.RdfFormat.N_TRIPLES)
             self.copies[key] = copy
         return self.copies[key]
+
+    def count(self, pattern: str, subquery: bool = False) -> int:
+        """How many solutions a group pattern (or a sub-query) has; cached."""
+        if pattern not in self.counts:
+            inner = f"{{ {pattern} }}" if subquery else pattern
+            rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {inner} }}")
+            self.counts[pattern] = int(next(rows)["n"].value)
+        return self.counts[pattern]
+
+    def core_query(self, task: Task) -> str | None:
+        """The form of a task's query that suits the data: focus-first when the focus
+        nodes are few against the path's triples."""
+        if task.queries is None:
+            return None
+        scan, focus_first = task.queries
+        path = task.spec.path
+        if path is None:
+            return scan
+        focus = self.count(focus_enumeration(task.classes))
+        return focus_first if 2 * focus < self.count(path.triple("?s", "?o")) else scan
 
     def focus(self, classes: tuple[str, ...]) -> list[Any]:
         """The focus nodes of ``classes``."""
@@ -121,11 +156,12 @@ class Run:
 
 def core_findings(run: Run, task: Task) -> Iterator[Finding]:
     """The results of the core constraints of one task."""
-    if task.query is None:
+    query = run.core_query(task)
+    if query is None:
         return
     spec = task.spec
     seen: set[tuple[Any, ...]] = set()
-    for row in run.query(task.query):
+    for row in run.query(query):
         kind, this = row["k"].value, row["this"]
         if kind == "v":
             value = row["v"]

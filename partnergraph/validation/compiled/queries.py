@@ -134,8 +134,10 @@ def _datatype(datatype: URIRef, var: str, python: PythonChecks) -> str:
     return lazy_and(same, _call(var, number))
 
 
-def shape_query(spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks) -> str | None:
-    """The query that finds every core-constraint result of ``spec`` on the focus nodes.
+def shape_query(
+    spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks
+) -> tuple[str, str] | None:
+    """The queries that find every core-constraint result of ``spec`` on the focus nodes.
 
     Args:
         spec: the shape.
@@ -143,74 +145,87 @@ def shape_query(spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks)
         python: where value checks that run in Python are registered.
 
     Returns:
-        The query (rows tagged ``?k``: ``v`` value rule, ``n`` count, ``h<i>``
-        hasValue, ``u`` uniqueLang), or None when the shape has no core constraint.
+        None when the shape has no core constraint, else two forms of one query (rows
+        tagged ``?k``: ``v`` value rule, ``n`` count, ``h<i>`` hasValue, ``u``
+        uniqueLang): the first scans the path's triples and tests the few failing
+        rows for focus membership, the second starts from the focus nodes. The first
+        is faster when the focus nodes hold most of the path's triples.
     """
-    branches = []
-    flags = [f"?f{i}" for i in range(len(spec.rules))]
-    if spec.rules:
-        branches.append(_value_branch(spec, classes, python))
-    if spec.path is not None:
-        branches.extend(_count_branches(spec, classes))
-    for i, value in enumerate(spec.has_values):
-        if spec.path is None:
-            missing = f"FILTER(!sameTerm(?this, {term(value)}))"
-        else:
-            missing = f"FILTER NOT EXISTS {{ {spec.path.triple('?this', term(value))} }}"
-        branches.append(f'{focus_enumeration(classes)} {missing} BIND("h{i}" AS ?k)')
-    if spec.unique_lang and spec.path is not None:
-        branches.append(
-            "{ SELECT ?this ?l WHERE { "
-            f"{spec.path.triple('?this', '?x')} "
-            'FILTER(isLiteral(?x) && LANG(?x) != "") BIND(LCASE(LANG(?x)) AS ?l) } '
-            "GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?x) > 1) } "
-            f'FILTER({focus_test(classes)}) BIND("u" AS ?k)'
-        )
-    if not branches:
-        return None
-    union = "\nUNION\n".join(f"{{ {b} }}" for b in branches)
-    return f"SELECT ?k ?this ?v ?n ?l {' '.join(flags)} WHERE {{\n{union}\n}}"
+    expressions = [rule_expression(rule, "?v", python) for rule in spec.rules]
+    forms = []
+    for narrow in (False, True):
+        branches = []
+        if spec.rules:
+            branches.append(_value_branch(spec, classes, expressions, narrow))
+        if spec.path is not None and (spec.min_count or spec.max_count is not None):
+            branches.append(_count_branch(spec, classes))
+        for i, value in enumerate(spec.has_values):
+            if spec.path is None:
+                missing = f"FILTER(!sameTerm(?this, {term(value)}))"
+            else:
+                missing = f"FILTER NOT EXISTS {{ {spec.path.triple('?this', term(value))} }}"
+            branches.append(f'{focus_enumeration(classes)} {missing} BIND("h{i}" AS ?k)')
+        if spec.unique_lang and spec.path is not None:
+            branches.append(_unique_lang_branch(spec, classes, narrow))
+        if not branches:
+            return None
+        union = "\nUNION\n".join(f"{{ {b} }}" for b in branches)
+        flags = " ".join(f"?f{i}" for i in range(len(spec.rules)))
+        forms.append(f"SELECT ?k ?this ?v ?n ?l {flags} WHERE {{\n{union}\n}}")
+    return forms[0], forms[1]
 
 
-def _value_branch(spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks) -> str:
-    var = "?v"
+def _value_branch(
+    spec: ShapeSpec, classes: tuple[str, ...], expressions: list[str], narrow: bool
+) -> str:
     binds = " ".join(
-        f"BIND(COALESCE({rule_expression(rule, var, python)}, false) AS ?f{i})"
-        for i, rule in enumerate(spec.rules)
+        f"BIND(COALESCE({expression}, false) AS ?f{i})" for i, expression in enumerate(expressions)
     )
-    failing = " || ".join(f"!?f{i}" for i in range(len(spec.rules)))
+    failing = " || ".join(f"!?f{i}" for i in range(len(expressions)))
     if spec.path is None:
         return (
             f"{focus_enumeration(classes)} BIND(?this AS ?v) {binds} "
             f'FILTER({failing}) BIND("v" AS ?k)'
         )
+    if narrow:
+        return (
+            f"{focus_enumeration(classes)} {spec.path.triple('?this', '?v')} {binds} "
+            f'FILTER({failing}) BIND("v" AS ?k)'
+        )
+    # Each distinct value is checked once (a source document is the value of
+    # thousands of dcterms:source triples); only the failing ones meet their subjects.
     return (
-        f"{spec.path.triple('?this', '?v')} {binds} "
-        f"FILTER({lazy_and(f'({failing})', focus_test(classes))}) "
-        'BIND("v" AS ?k)'
+        f"{{ SELECT DISTINCT ?v WHERE {{ {spec.path.triple('?s', '?v')} }} }} {binds} "
+        f"FILTER({failing}) {spec.path.triple('?this', '?v')} "
+        f'FILTER({focus_test(classes)}) BIND("v" AS ?k)'
     )
 
 
-def _count_branches(spec: ShapeSpec, classes: tuple[str, ...]) -> list[str]:
-    assert spec.path is not None  # property shapes only
-    branches = []
-    if spec.min_count:
-        branches.append(
-            f"{focus_enumeration(classes)} "
-            f"FILTER NOT EXISTS {{ {spec.path.triple('?this', '?x')} }} "
-            'BIND(0 AS ?n) BIND("n" AS ?k)'
-        )
+def _count_branch(spec: ShapeSpec, classes: tuple[str, ...]) -> str:
+    path = spec.path
+    if path is None:
+        raise ValueError("counts need a path")
     tests = []
-    if spec.min_count and spec.min_count > 1:
-        tests.append(f"?n < {spec.min_count}")
+    if spec.min_count:
+        tests.append(f"COUNT(DISTINCT ?x) < {spec.min_count}")
     if spec.max_count is not None:
-        tests.append(f"?n > {spec.max_count}")
-    if tests:
-        branches.append(
-            f"{focus_enumeration(classes)} "
-            "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
-            f"{spec.path.triple('?this', '?x')} }} GROUP BY ?this }} "
-            f"FILTER({' || '.join(tests)}) "
-            'BIND("n" AS ?k)'
-        )
-    return branches
+        tests.append(f"COUNT(DISTINCT ?x) > {spec.max_count}")
+    return (
+        "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
+        f"{focus_enumeration(classes)} OPTIONAL {{ {path.triple('?this', '?x')} }} }} "
+        f"GROUP BY ?this HAVING ({' || '.join(tests)}) }} "
+        'BIND("n" AS ?k)'
+    )
+
+
+def _unique_lang_branch(spec: ShapeSpec, classes: tuple[str, ...], narrow: bool) -> str:
+    path = spec.path
+    if path is None:
+        raise ValueError("sh:uniqueLang needs a path")
+    focus = focus_enumeration(classes) if narrow else ""
+    check = "" if narrow else f"FILTER({focus_test(classes)}) "
+    return (
+        f"{{ SELECT ?this ?l WHERE {{ {focus} {path.triple('?this', '?x')} "
+        'FILTER(isLiteral(?x) && LANG(?x) != "") BIND(LCASE(LANG(?x)) AS ?l) } '
+        f'GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?x) > 1) }} {check}BIND("u" AS ?k)'
+    )
