@@ -28,6 +28,7 @@ from partnergraph.settings import Settings
 from partnergraph.terms import rdflib_graph
 from partnergraph.validation import Finding, load_data, load_shapes
 from partnergraph.validation.compiled import UnsupportedShapes, compile_shapes
+from partnergraph.validation.compiled.engine import Run
 from partnergraph.validation.pyshacl_engine import validate_with_pyshacl
 
 from .paths import DATA, ROOT
@@ -150,7 +151,8 @@ CASES: dict[str, tuple[str, str, int]] = {
         """,
         """
         ex:g { ex:a a ex:C ; ex:iri ex:x, "x", _:b1 ; ex:bnode _:b2, ex:x, 1 ;
-                 ex:lit 1, ex:x, _:b3 ; ex:bi ex:x, _:b4, "x" ; ex:bl _:b5, "x", ex:x ; ex:il ex:x, "x", _:b6 .
+                 ex:lit 1, ex:x, _:b3 ; ex:bi ex:x, _:b4, "x" ; ex:bl _:b5, "x", ex:x ;
+                 ex:il ex:x, "x", _:b6 .
                _:n a ex:C . }
         """,
         10,
@@ -308,9 +310,16 @@ CASES: dict[str, tuple[str, str, int]] = {
 }
 
 
+@pytest.fixture(params=[None, "scan", "focus"], ids=["chosen", "scan", "focus-first"])
+def form(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """Each query form of the core constraints (the engine picks one by data size)."""
+    monkeypatch.setattr(Run, "FORM", request.param)
+    return request.param  # type: ignore[no-any-return]
+
+
 @pytest.mark.filterwarnings("ignore:Parsing weird boolean:UserWarning")
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_each_feature_as_pyshacl(case: str) -> None:
+def test_each_feature_as_pyshacl(case: str, form: str | None) -> None:
     shapes, data, at_least = CASES[case]
     found = assert_same(store_of(data), shapes_of(shapes))
     assert len(found) >= at_least
@@ -351,7 +360,7 @@ def project_shapes() -> Graph:
 
 
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.trig")), ids=lambda p: p.stem)
-def test_fixture_as_pyshacl(fixture: Path, project_shapes: Graph) -> None:
+def test_fixture_as_pyshacl(fixture: Path, project_shapes: Graph, form: str | None) -> None:
     store, _files = load_data([*CONTEXT, FIXTURES / "base.trig", fixture], Settings())
     assert_same(store, project_shapes)
 

@@ -2,8 +2,9 @@
 
 SPARQLWrapper (JSON, XML, CSV, TSV; GET, form POST, direct POST), rdflib's
 ``SPARQLStore`` (a Graph over the endpoint), plain httpx with the exact headers
-of the protocol, and the two ways to run the server: gunicorn on
-``server:create_app()`` and ``partnergraph serve``.
+of the protocol. The server is the production one: gunicorn on
+``server:create_app()`` (threaded workers; preloaded sync workers) and
+``partnergraph serve``, each a subprocess on a free port of 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import HTTPError
 from xml.dom.minidom import Document
@@ -40,8 +42,9 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from .oxigraph_server import free_port
 from .paths import BASE, ROOT
-from .webapp import WEB, free_port, serving, stop, wait_until_up, web_app
+from .webapp import WEB, stop, wait_until_up
 
 SCHEMA = Namespace("https://schema.org/")
 CITIES = "SELECT ?city WHERE { ?city a <https://schema.org/City> } ORDER BY ?city"
@@ -51,9 +54,29 @@ CONSTRUCT = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/partnerships>
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of /sparql of an app served by Werkzeug's threaded server."""
-    with web_app("oxigraph", tmp_path_factory.mktemp("clients")) as app, serving(app) as base:
-        yield base + "/sparql"
+    """The URL of /sparql of the app served by gunicorn (threaded workers), as in production."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+        "--workers", "1", "--worker-class", "gthread", "--threads", "4", "server:create_app()",
+    ]  # fmt: skip
+    with gunicorn(command, tmp_path_factory.mktemp("clients"), port) as url:
+        yield url
+
+
+@contextmanager
+def gunicorn(command: list[str], output_dir: Path, port: int) -> Iterator[str]:
+    """Run a server command in the project folder; yield the URL of its /sparql."""
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=server_environment(output_dir),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        wait_until_up(url, process)
+        yield url
+    finally:
+        stop(process)
 
 
 def wrapper(endpoint: str, query: str, fmt: str, method: str = GET) -> SPARQLWrapper:
@@ -237,6 +260,7 @@ def server_environment(output_dir: Path) -> dict[str, str]:
     env.update(
         PARTNERGRAPH_GRAPH_DIR=str(WEB / "graph"),
         PARTNERGRAPH_SHAPES_DIR=str(WEB / "shapes"),
+        PARTNERGRAPH_QUERIES_DIR=str(WEB / "queries"),
         PARTNERGRAPH_OUTPUT_DIR=str(output_dir),
         PARTNERGRAPH_QUERY_WORKERS="2",
     )
@@ -253,41 +277,25 @@ def concurrent_queries(endpoint: str) -> None:
         assert list(pool.map(ask, range(8))) == list(range(1, 9))
 
 
-@pytest.mark.slow
-def test_gunicorn_serves_create_app(tmp_path: Path) -> None:
+def test_gunicorn_preloaded_sync_workers(tmp_path: Path) -> None:
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
         "-w", "2", "--preload", "server:create_app()",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=server_environment(tmp_path),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/sparql", process)
-        concurrent_queries(f"http://127.0.0.1:{port}/sparql")
-    finally:
-        stop(process)
+    with gunicorn(command, tmp_path, port) as url:
+        concurrent_queries(url)
 
 
-@pytest.mark.slow
 def test_partnergraph_serve(tmp_path: Path) -> None:
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "partnergraph"), "serve",
         "--port", str(port), "--workers", "1", "--threads", "8",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=server_environment(tmp_path),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/sparql", process)
-        concurrent_queries(f"http://127.0.0.1:{port}/sparql")
+    with gunicorn(command, tmp_path, port) as url:
+        concurrent_queries(url)
         assert (tmp_path / "partnergraph.nq").is_file()
-    finally:
-        stop(process)
 
 
 def test_partnergraph_serve_refuses_a_graph_with_violations(tmp_path: Path) -> None:

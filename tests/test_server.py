@@ -105,6 +105,7 @@ def test_importing_server_builds_nothing_and_app_is_made_on_first_use(tmp_path: 
     env.update(
         PARTNERGRAPH_GRAPH_DIR=str(WEB / "graph"),
         PARTNERGRAPH_SHAPES_DIR=str(WEB / "shapes"),
+        PARTNERGRAPH_QUERIES_DIR=str(WEB / "queries"),
         PARTNERGRAPH_QUERY_WORKERS="1",
     )
     use = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -333,8 +334,7 @@ def test_truncated_result_is_announced(tmp_path: Path) -> None:
 
 def test_syntax_error_says_what_and_where(backend_client: FlaskClient) -> None:
     detail = error(get(backend_client, "SELECT ?s WHERE {\n  ?s ?p \n}"), 400)
-    assert "line 3" in detail
-    assert "column" in detail
+    assert re.search(r"line [23], column \d+", detail), detail
 
 
 def test_repeated_query_is_400(client: FlaskClient) -> None:
@@ -473,7 +473,9 @@ def test_timeout_is_503_with_a_message(tmp_path: Path) -> None:
     )
     with web_app("oxigraph", tmp_path, query_timeout=1) as slow:
         client = slow.test_client()
-        assert "time limit" in error(get(client, explosive), 503).lower()
+        response = get(client, explosive)
+        assert "stopped" in error(response, 503)
+        assert response.get_json()["error"]["title"] == "Query time limit reached"
         assert get(client, ASK).status_code == 200
 
 

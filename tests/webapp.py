@@ -1,18 +1,15 @@
-"""Making apps for the web layer tests: fixture data, every backend, real servers.
+"""Making apps for the web layer tests: fixture data, every backend, server processes.
 
 The apps are made by the real ``server.create_app`` on the small graph in
 ``tests/data/web/`` (independent of the curated ``graph/``). The ``remote``
-backend gets a real Oxigraph server (PyPI ``oxigraph``) on a free loopback port.
+backend gets a real Oxigraph server (PyPI ``oxigraph``) on a free loopback port,
+from :mod:`tests.oxigraph_server`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -21,10 +18,10 @@ from typing import Any
 
 import httpx
 from flask import Flask
-from werkzeug.serving import make_server
 
 from server import create_app
 
+from .oxigraph_server import OxigraphServer
 from .paths import DATA
 
 WEB = DATA / "web"
@@ -57,14 +54,6 @@ def clean_environment() -> Iterator[None]:
         os.environ.update(saved)
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
     """Poll ``url`` until it answers (or the process dies, or 60 s pass)."""
     deadline = time.monotonic() + 60
@@ -90,24 +79,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def oxigraph_server() -> Iterator[str]:
-    """A real, empty, in-memory Oxigraph server; yields its base URL."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/query", process)
-        yield base
-    finally:
-        stop(process)
-
-
-@contextmanager
 def web_app(backend: str, output_dir: Path, **overrides: Any) -> Iterator[Flask]:
     """An app on ``backend`` over the fixture graph; its query service closed after."""
     with clean_environment(), _backend_config(backend) as config:
@@ -123,23 +94,9 @@ def _backend_config(backend: str) -> Iterator[Mapping[str, Any]]:
     if backend != "remote":
         yield {"store": backend}
         return
-    with oxigraph_server() as base:
+    with OxigraphServer.start() as server:  # the union of all graphs as default graph
         yield {
             "store": "remote",
-            "remote_endpoint": base + "/query",
-            "remote_update_endpoint": base + "/update",
+            "remote_endpoint": server.query_url,
+            "remote_update_endpoint": server.update_url,
         }
-
-
-@contextmanager
-def serving(app: Flask) -> Iterator[str]:
-    """Serve ``app`` with Werkzeug's threaded server on a free port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()

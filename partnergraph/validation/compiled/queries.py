@@ -24,6 +24,8 @@ from partnergraph.validation.compiled.model import ShapeSpec, ValueRule
 
 CHECK_FUNCTION = "urn:x-partnergraph:check"
 INSTANCE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+#: Datatypes whose valid literals rdflib and SPARQL both compare by value.
+NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
 NODE_KIND_TESTS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -100,8 +102,15 @@ def rule_expression(rule: ValueRule, var: str, python: PythonChecks) -> str:
         number = python.add(partial(checks.pattern_ok, regex=regex))
         return lazy_and(f"!isBlank({var})", _call(var, number))
     if kind == "range":
-        number = python.add(partial(checks.range_ok, bound=cast(Literal, param), op=rule.op))
-        return lazy_and(f"isLiteral({var})", _call(var, number))
+        bound = cast(Literal, param)
+        number = python.add(partial(checks.range_ok, bound=bound, op=rule.op))
+        general = lazy_and(f"isLiteral({var})", _call(var, number))
+        if bound.datatype in NUMERIC and bound.value is not None:
+            # rdflib orders two valid numbers by value, as SPARQL does
+            return (
+                f"IF(isNumeric({var}), COALESCE({var} {rule.op} {term(bound)}, false), {general})"
+            )
+        return general
     raise ValueError(f"unknown rule kind {kind}")
 
 
@@ -119,7 +128,8 @@ def _language_in(rule: ValueRule, var: str) -> str:
     listed = ", ".join(term(Literal(w)) for w in sorted(wanted))
     lang = f"LCASE(LANG({var}))"
     first = f'STRBEFORE(CONCAT({lang}, "-"), "-")'
-    return lazy_and(tagged, f"({lang} IN ({listed}) || {first} IN ({listed}))")
+    general = lazy_and(tagged, f"({lang} IN ({listed}) || {first} IN ({listed}))")
+    return f"IF(isLiteral({var}), IF(LANG({var}) IN ({listed}), true, {general}), false)"
 
 
 def _datatype(datatype: URIRef, var: str, python: PythonChecks) -> str:
@@ -131,6 +141,9 @@ def _datatype(datatype: URIRef, var: str, python: PythonChecks) -> str:
     if str(datatype) not in checks.PARSED_DATATYPES or datatype == XSD.string:
         return same
     number = python.add(partial(checks.datatype_ok, datatype=datatype))
+    if datatype in NUMERIC:
+        # a number Oxigraph reads is one rdflib reads too; rdflib reads some more
+        return lazy_and(same, f"IF(isNumeric({var}), true, {_call(var, number)})")
     return lazy_and(same, _call(var, number))
 
 
@@ -158,7 +171,7 @@ def shape_query(
         if spec.rules:
             branches.append(_value_branch(spec, classes, expressions, narrow))
         if spec.path is not None and (spec.min_count or spec.max_count is not None):
-            branches.append(_count_branch(spec, classes))
+            branches.extend(_count_branches(spec, classes, narrow))
         for i, value in enumerate(spec.has_values):
             if spec.path is None:
                 missing = f"FILTER(!sameTerm(?this, {term(value)}))"
@@ -187,45 +200,74 @@ def _value_branch(
             f"{focus_enumeration(classes)} BIND(?this AS ?v) {binds} "
             f'FILTER({failing}) BIND("v" AS ?k)'
         )
-    if narrow:
+    if narrow:  # OPTIONAL makes Oxigraph look the values up node by node
         return (
-            f"{focus_enumeration(classes)} {spec.path.triple('?this', '?v')} {binds} "
-            f'FILTER({failing}) BIND("v" AS ?k)'
+            f"{focus_enumeration(classes)} OPTIONAL {{ {spec.path.triple('?this', '?v')} "
+            f'{binds} FILTER({failing}) }} FILTER(BOUND(?v)) BIND("v" AS ?k)'
         )
-    # Each distinct value is checked once (a source document is the value of
-    # thousands of dcterms:source triples); only the failing ones meet their subjects.
+    if any(CHECK_FUNCTION in e or "EXISTS" in e for e in expressions):
+        # Each distinct value is checked once (a source document is the value of
+        # thousands of dcterms:source triples); only the failing ones meet their subjects.
+        return (
+            f"{{ SELECT DISTINCT ?v WHERE {{ {spec.path.triple('?s', '?v')} }} }} {binds} "
+            f"FILTER({failing}) {spec.path.triple('?this', '?v')} "
+            f'FILTER({focus_test(classes)}) BIND("v" AS ?k)'
+        )
     return (
-        f"{{ SELECT DISTINCT ?v WHERE {{ {spec.path.triple('?s', '?v')} }} }} {binds} "
-        f"FILTER({failing}) {spec.path.triple('?this', '?v')} "
-        f'FILTER({focus_test(classes)}) BIND("v" AS ?k)'
+        f"{spec.path.triple('?this', '?v')} {binds} "
+        f"FILTER({lazy_and(f'({failing})', focus_test(classes))}) "
+        'BIND("v" AS ?k)'
     )
 
 
-def _count_branch(spec: ShapeSpec, classes: tuple[str, ...]) -> str:
+def _count_branches(spec: ShapeSpec, classes: tuple[str, ...], narrow: bool) -> list[str]:
     path = spec.path
     if path is None:
         raise ValueError("counts need a path")
     tests = []
-    if spec.min_count:
+    if spec.min_count and (narrow or spec.min_count > 1):
         tests.append(f"COUNT(DISTINCT ?x) < {spec.min_count}")
     if spec.max_count is not None:
         tests.append(f"COUNT(DISTINCT ?x) > {spec.max_count}")
-    return (
-        "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
-        f"{focus_enumeration(classes)} OPTIONAL {{ {path.triple('?this', '?x')} }} }} "
-        f"GROUP BY ?this HAVING ({' || '.join(tests)}) }} "
-        'BIND("n" AS ?k)'
-    )
+    having = f"HAVING ({' || '.join(tests)})"
+    if narrow:  # count the values of each focus node, none included
+        return [
+            "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
+            f"{focus_enumeration(classes)} OPTIONAL {{ {path.triple('?this', '?x')} }} }} "
+            f'GROUP BY ?this {having} }} BIND("n" AS ?k)'
+        ]
+    # Count per subject of the path; focus nodes without any value apart.
+    branches = []
+    if spec.min_count:
+        branches.append(
+            f"{focus_enumeration(classes)} "
+            f"FILTER NOT EXISTS {{ {path.triple('?this', '?x')} }} "
+            'BIND(0 AS ?n) BIND("n" AS ?k)'
+        )
+    if tests:
+        branches.append(
+            "{ SELECT ?this (COUNT(DISTINCT ?x) AS ?n) WHERE { "
+            f"{path.triple('?this', '?x')} }} GROUP BY ?this {having} }} "
+            f'FILTER({focus_test(classes)}) BIND("n" AS ?k)'
+        )
+    return branches
 
 
 def _unique_lang_branch(spec: ShapeSpec, classes: tuple[str, ...], narrow: bool) -> str:
     path = spec.path
     if path is None:
         raise ValueError("sh:uniqueLang needs a path")
-    focus = focus_enumeration(classes) if narrow else ""
-    check = "" if narrow else f"FILTER({focus_test(classes)}) "
+    tagged = (
+        f"{path.triple('?this', '?x')} "
+        'FILTER(isLiteral(?x) && LANG(?x) != "") BIND(LCASE(LANG(?x)) AS ?l)'
+    )
+    grouped = "GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?x) > 1)"
+    if narrow:
+        return (
+            f"{{ SELECT ?this ?l WHERE {{ {focus_enumeration(classes)} OPTIONAL {{ {tagged} }} }} "
+            f'{grouped} }} BIND("u" AS ?k)'
+        )
     return (
-        f"{{ SELECT ?this ?l WHERE {{ {focus} {path.triple('?this', '?x')} "
-        'FILTER(isLiteral(?x) && LANG(?x) != "") BIND(LCASE(LANG(?x)) AS ?l) } '
-        f'GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?x) > 1) }} {check}BIND("u" AS ?k)'
+        f"{{ SELECT ?this ?l WHERE {{ {tagged} }} {grouped} }} "
+        f'FILTER({focus_test(classes)}) BIND("u" AS ?k)'
     )

@@ -71,9 +71,9 @@ class SparqlConstraint:
         projection: the variables the query projects, in order.
         projects_this: whether the query itself projects ``$this``.
         per_focus: run once per focus node (``$this`` substituted) instead of once.
-        dedupe: None, or (duplicate-sensitive aggregates) the group patterns, each
-            binding ``?s ?p ?o``, that select every triple the query can match, to
-            copy once each into a store the query then runs on; empty for all triples.
+        dedupe: None, or (duplicate-sensitive aggregates) the patterns that select
+            every triple the query can match, to copy once each into a store the
+            query then runs on; empty for all triples.
         messages: the sh:message texts of the constraint.
         deactivated: sh:deactivated on the constraint.
     """
@@ -85,7 +85,7 @@ class SparqlConstraint:
     projection: tuple[str, ...]
     projects_this: bool
     per_focus: bool
-    dedupe: tuple[str, ...] | None
+    dedupe: tuple[CopyPattern, ...] | None
     messages: tuple[str, ...]
     deactivated: bool
 
@@ -288,18 +288,34 @@ def _duplicate_sensitive(algebra: CompValue) -> bool:
     )
 
 
-def _copy_patterns(algebra: CompValue) -> tuple[str, ...]:
-    """Group patterns selecting (as ``?s ?p ?o``) every triple the query can match.
+@dataclass(frozen=True, order=True)
+class CopyPattern:
+    """A widened triple pattern of a query: what to copy from the store.
 
-    Each triple pattern is widened (its variables made independent); where it
-    mentions ``$this``, that stays joined to the focus nodes. The type triples the
-    focus nodes are found by come along. Empty when a pattern matches anything.
+    Attributes:
+        triple: the pattern, e.g. ``?this ?v1 ?v2 .`` (its variables independent).
+        focus: whether ``?this`` in it stands for the focus nodes.
+    """
+
+    triple: str
+    focus: bool
+
+    def binds(self) -> str:
+        """BIND the pattern's three positions to ``?s ?p ?o``."""
+        positions = self.triple.rstrip(" .").split(" ")
+        return " ".join(f"BIND({v} AS ?{n})" for n, v in zip("spo", positions, strict=True))
+
+
+def _copy_patterns(algebra: CompValue) -> tuple[CopyPattern, ...]:
+    """Every triple pattern of the query, widened: together they select every triple
+    the query can match. The type triples the focus nodes are found by come along.
+    Empty when some pattern matches anything (then the whole store is copied).
     """
     from partnergraph.terms import to_oxigraph
 
     patterns = {
-        f"{{ {FOCUS} ?this <{RDF.type}> ?o BIND(?this AS ?s) BIND(<{RDF.type}> AS ?p) }}",
-        f"{{ ?s <{RDFS.subClassOf}> ?o BIND(<{RDFS.subClassOf}> AS ?p) }}",
+        CopyPattern(f"?this <{RDF.type}> ?v2 .", focus=True),
+        CopyPattern(f"?v0 <{RDFS.subClassOf}> ?v2 .", focus=False),
     }
     for node in _nodes(algebra):
         for block in node.get("triples") or []:
@@ -309,18 +325,14 @@ def _copy_patterns(algebra: CompValue) -> tuple[str, ...]:
                 for index, item in enumerate(items[start : start + 3]):
                     if isinstance(item, Variable):
                         positions.append("?this" if item == THIS else f"?v{index}")
-                    elif isinstance(item, Node) and not isinstance(item, Variable):
+                    elif isinstance(item, Node):
                         positions.append(str(to_oxigraph(item)))
                     else:
                         return ()  # a property path: copy everything
-                focus = FOCUS if "?this" in positions else ""
+                focus = "?this" in positions
                 if not focus and all(p.startswith("?") for p in positions):
                     return ()
-                binds = " ".join(
-                    f"BIND({value} AS ?{name})"
-                    for name, value in zip("spo", positions, strict=True)
-                )
-                patterns.add(f"{{ {focus} {' '.join(positions)} . {binds} }}")
+                patterns.add(CopyPattern(" ".join(positions) + " .", focus))
     return tuple(sorted(patterns))
 
 

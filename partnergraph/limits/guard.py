@@ -1,0 +1,197 @@
+"""The guard: what a query may look like before any engine parses it.
+
+Both engines parse and evaluate recursively. pyoxigraph aborts the whole process
+with a stack overflow on a query nested a few thousand levels deep (``{{{…}}}``,
+``((( … )))``) or on a few thousand chained elements (``?s <p>/<p>/…/<p> ?o``,
+``1+1+…+1``, ``BIND … BIND …``: each step nests the algebra one level deeper);
+rdflib raises ``RecursionError`` far earlier. So the guard reads the query with
+the small lexer of :mod:`partnergraph.store.lexer` (strings, IRIs, comments and
+prefixed names are never mistaken for keywords) and refuses, naming what and
+where (line and column):
+
+* nesting of ``()``, ``{}``, ``[]`` (and ``<< >>``) deeper than
+  ``max_nesting_depth``;
+* a property path or expression with more than ``max_nesting_depth`` operators
+  in a row (``/``, ``|``, ``^``, ``||``, ``+``…): a chain nests as deep as it is
+  long;
+* more than ``ELEMENTS_PER_LEVEL * max_nesting_depth`` operators and pattern
+  elements in the whole query (``.``, ``;``, ``OPTIONAL``, ``UNION``, ``BIND``…);
+* ``SERVICE`` unless ``allow_federation``;
+* any update operation (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``…);
+* a prefixed name whose prefix is not declared (both engines refuse it; rdflib
+  without saying where).
+
+Warning:
+    The text is untrusted and arrives before any other check but the request
+    size limit: the guard runs in linear time and stops at the first problem.
+"""
+
+from __future__ import annotations
+
+from partnergraph.errors import QueryRejected
+from partnergraph.settings import Settings
+from partnergraph.store.base import QueryForm, QuerySyntaxError
+from partnergraph.store.lexer import CLOSERS, OPENERS, Token, TokenKind, position, tokens
+
+#: Keywords that only an update operation uses.
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH", "USING"}
+)
+
+#: The whole query may hold this many operators and pattern elements per allowed
+#: nesting level (1000 with the default ``max_nesting_depth`` of 100).
+ELEMENTS_PER_LEVEL = 10
+
+#: Operators that chain: each one nests the engine's algebra one level deeper.
+CHAIN_OPERATORS = frozenset(
+    {"/", "|", "^", "!", "||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "?"}
+)
+
+#: Separators: between the elements of a group (counted), or of an argument list.
+SEPARATORS = frozenset({".", ";", ","})
+
+#: Keywords that add an element to a group pattern.
+GROUP_KEYWORDS = frozenset(
+    {"OPTIONAL", "UNION", "MINUS", "FILTER", "BIND", "GRAPH", "SERVICE", "VALUES", "EXISTS"}
+    | {"LATERAL", "AS"}
+)
+
+_FORMS = {form.value: form for form in QueryForm}
+_PROLOGUE = frozenset({"BASE", "PREFIX", "VERSION"})
+
+
+def inspect_query(text: str, settings: Settings) -> QueryForm:
+    """Check a query before any engine parses it, and tell its form.
+
+    Args:
+        text: the query, as the client sent it (already decoded from UTF-8).
+        settings: ``max_nesting_depth`` and ``allow_federation`` apply.
+
+    Returns:
+        The query form: the first of SELECT, ASK, CONSTRUCT or DESCRIBE after the
+        prologue.
+
+    Raises:
+        QueryRejected: too deeply nested, too long a chain or query, ``SERVICE``
+            without federation, or an update; the message says what and where.
+        QuerySyntaxError: no query form after the prologue, or a prefix that is
+            not declared.
+    """
+    return _Inspection(text, settings).run()
+
+
+class _Inspection:
+    """One pass over the tokens of one query."""
+
+    def __init__(self, text: str, settings: Settings) -> None:
+        self.text = text
+        self.depth_limit = settings.max_nesting_depth
+        self.element_limit = ELEMENTS_PER_LEVEL * settings.max_nesting_depth
+        self.allow_federation = settings.allow_federation
+        self.brackets: list[str] = []
+        self.chains: list[int] = [0]
+        self.elements = 0
+        self.prefixes: set[str] = set()
+        self.form: QueryForm | None = None
+
+    def run(self) -> QueryForm:
+        previous: Token | None = None
+        for token in tokens(self.text):
+            self.check(token, previous)
+            previous = token
+        if self.form is None:
+            line, column = position(self.text, len(self.text))
+            raise QuerySyntaxError(
+                "no query: expected SELECT, ASK, CONSTRUCT or DESCRIBE", line, column
+            )
+        return self.form
+
+    def check(self, token: Token, previous: Token | None) -> None:
+        keyword = token.keyword
+        if keyword in UPDATE_KEYWORDS:
+            self.reject(token, f"updates are not accepted on this endpoint ({keyword})")
+        if keyword == "SERVICE" and not self.allow_federation:
+            self.reject(token, "SERVICE (federated query) is not allowed on this endpoint")
+        if self.form is None:
+            self.read_prologue(token, previous)
+        if token.kind is TokenKind.PNAME:
+            self.check_prefix(token, previous)
+        elif token.kind is TokenKind.PUNCT:
+            self.check_punctuation(token)
+        elif keyword in GROUP_KEYWORDS:
+            self.count_element(token)
+
+    def read_prologue(self, token: Token, previous: Token | None) -> None:
+        if token.kind is TokenKind.WORD and token.keyword in _FORMS:
+            self.form = _FORMS[token.keyword]
+        elif token.keyword in _PROLOGUE:
+            return
+        elif previous is not None and previous.keyword in _PROLOGUE:
+            return  # the argument of BASE, PREFIX or VERSION
+        elif (
+            token.kind is TokenKind.IRI
+            and previous is not None
+            and previous.kind is (TokenKind.PNAME)
+        ):
+            return  # the IRI of PREFIX ex: <…>
+        else:
+            line, column = position(self.text, token.start)
+            raise QuerySyntaxError(
+                f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {_quote(token)}",
+                line,
+                column,
+            )
+
+    def check_prefix(self, token: Token, previous: Token | None) -> None:
+        prefix = token.text.split(":", 1)[0]
+        if previous is not None and previous.keyword == "PREFIX":
+            self.prefixes.add(prefix)
+        elif prefix not in self.prefixes:
+            line, column = position(self.text, token.start)
+            raise QuerySyntaxError(f"the prefix {prefix}: is not declared", line, column)
+
+    def check_punctuation(self, token: Token) -> None:
+        text = token.text
+        if text in OPENERS:
+            self.brackets.append(text)
+            self.chains.append(0)
+            if len(self.brackets) > self.depth_limit:
+                self.reject(
+                    token, f"the query nests () {{}} [] deeper than {self.depth_limit} levels"
+                )
+            if text in {"{", "["}:
+                self.count_element(token)
+        elif text in CLOSERS:
+            if self.brackets:
+                self.brackets.pop()
+                self.chains.pop()
+        elif text in CHAIN_OPERATORS:
+            self.chains[-1] += 1
+            if self.chains[-1] > self.depth_limit:
+                self.reject(
+                    token,
+                    f"a property path or expression is longer than {self.depth_limit} steps",
+                )
+            self.count_element(token)
+        elif text in SEPARATORS:
+            self.chains[-1] = 0
+            if not self.brackets or self.brackets[-1] != "(":  # not an argument list
+                self.count_element(token)
+
+    def count_element(self, token: Token) -> None:
+        self.elements += 1
+        if self.elements > self.element_limit:
+            self.reject(
+                token,
+                f"the query has more than {self.element_limit} operators and pattern "
+                "elements; use VALUES or IN for long lists",
+            )
+
+    def reject(self, token: Token, reason: str) -> None:
+        line, column = position(self.text, token.start)
+        raise QueryRejected(f"{reason}: line {line}, column {column}")
+
+
+def _quote(token: Token) -> str:
+    text = token.text if len(token.text) <= 40 else token.text[:40] + "…"
+    return repr(text)

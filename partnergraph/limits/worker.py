@@ -1,0 +1,101 @@
+"""The inside of a query worker process: open the store, lock down, answer.
+
+A worker is started by :class:`partnergraph.limits.workers.QueryService` with the
+``spawn`` method and talks to it through one pipe. It opens its own store from
+the :class:`~partnergraph.store.base.StoreSpec` (loading the N-Quads for an
+in-memory store, opening an on-disk one read-only), denies itself the network
+unless federation is allowed, caps its address space at what it then holds
+plus ``query_memory_mb``, says it is ready, and answers one request at a time:
+
+* ``("query", QueryRequest, format key)`` → ``("result", rows, truncated)``
+  followed by the body as raw bytes;
+* ``("count",)`` → ``("count", n)``;
+* any failure → ``("error", class name, message, line, column)``.
+
+Queries run on a thread with a large stack (and, for rdflib, a high recursion
+limit), so that a query the guard let through never overflows the stack.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from multiprocessing.connection import Connection
+from typing import Any
+
+from partnergraph import formats
+from partnergraph.errors import PartnergraphError
+from partnergraph.limits import sandbox
+from partnergraph.settings import Settings
+from partnergraph.store import open_store
+from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, Store, StoreSpec
+
+#: The stack of the thread that runs queries.
+STACK_BYTES = 256 * 2**20
+#: Python's recursion limit in a worker (rdflib parses and evaluates recursively).
+RECURSION_LIMIT = 20_000
+
+
+def main(connection: Connection, spec: StoreSpec, settings: Settings) -> None:
+    """The worker process: serve ``connection`` until the parent closes it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    os.environ["RUST_BACKTRACE"] = "0"  # an allocation failure: one line in the log, no trace
+    sandbox.die_with_parent()
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    threading.stack_size(STACK_BYTES)
+    thread = threading.Thread(target=_serve, args=(connection, spec, settings), name="queries")
+    thread.start()
+    thread.join()
+
+
+def _serve(connection: Connection, spec: StoreSpec, settings: Settings) -> None:
+    try:
+        store = open_store(spec, settings)
+    except (PartnergraphError, OSError, SyntaxError) as exc:
+        connection.send(("error", "StoreUnavailable", f"cannot open the store: {exc}", None, None))
+        return
+    if not settings.allow_federation:
+        sandbox.deny_network()
+    _warm_up(store)
+    sandbox.limit_memory(settings.query_memory_mb)
+    connection.send(("ready", store.count()))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        _answer(connection, store, message, settings)
+
+
+def _warm_up(store: Store) -> None:
+    """Run one small query so that lazily allocated engine state is in the baseline."""
+    fmt = formats.by_key("json")
+    if fmt is not None:
+        store.query(QueryRequest("ASK { ?s ?p ?o }", QueryForm.ASK), fmt)
+
+
+def _answer(
+    connection: Connection, store: Store, message: tuple[Any, ...], settings: Settings
+) -> None:
+    try:
+        if message[0] == "count":
+            connection.send(("count", store.count()))
+            return
+        _, request, key = message
+        fmt = formats.by_key(key)
+        if fmt is None:
+            raise ValueError(f"unknown format {key!r}")
+        result = store.query(request, fmt)
+        connection.send(("result", result.rows, result.truncated))
+        connection.send_bytes(result.body)
+    except QuerySyntaxError as exc:
+        connection.send(("error", "QuerySyntaxError", exc.detail, exc.line, exc.column))
+    except PartnergraphError as exc:
+        connection.send(("error", type(exc).__name__, str(exc), None, None))
+    except MemoryError:
+        text = f"the query needed more than {settings.query_memory_mb} MB of memory and was stopped"
+        connection.send(("error", "QueryOutOfMemory", text, None, None))
+    except Exception as exc:  # a bug: the parent logs it as a 500
+        connection.send(("error", "RuntimeError", f"{type(exc).__name__}: {exc}", None, None))

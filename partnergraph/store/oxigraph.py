@@ -1,0 +1,190 @@
+"""The ``oxigraph`` backend: pyoxigraph embedded, in memory or on disk.
+
+https://pyoxigraph.readthedocs.io/
+
+Results are serialised by pyoxigraph itself; the row cap goes through TSV (see
+:mod:`partnergraph.store.results`), which also stops the lazy evaluation once
+enough solutions are written.
+
+Warning:
+    pyoxigraph evaluates ``SERVICE`` by sending the inner query over HTTP to any
+    IRI, and offers no switch to turn that off. Unless federation is allowed this
+    store therefore refuses any query with the ``SERVICE`` keyword itself (read
+    by the lexer, so a string or IRI that mentions it is fine), whatever the
+    caller checked before; the query workers also deny the whole process any
+    network socket (:mod:`partnergraph.limits.sandbox`). ``FROM`` and
+    ``FROM NAMED`` only select graphs already in the store: pyoxigraph never
+    loads a document for them, so no file or URL is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from partnergraph.errors import BadRequest, QueryRejected, StoreUnavailable
+from partnergraph.formats import Format
+from partnergraph.store.base import QueryRequest, QueryResult
+from partnergraph.store.lexer import find_keyword, has_dataset_clause, position
+from partnergraph.store.results import (
+    announce,
+    cap_solutions,
+    check_format,
+    oxigraph_syntax_error,
+    rdf_format,
+    results_format,
+    tsv_to,
+)
+
+_SERVICE = frozenset({"SERVICE"})
+
+
+class OxigraphStore:
+    """A pyoxigraph store behind the :class:`~partnergraph.store.base.Store` protocol.
+
+    The default graph of a query that names no dataset is the union of all
+    graphs, as in the built graph every fact sits in the named graph of its source.
+
+    Args:
+        store: the pyoxigraph store (in memory when omitted).
+        allow_federation: let queries use ``SERVICE``.
+        row_cap_link: the URL a result cut by the row cap links to.
+    """
+
+    backend = "oxigraph"
+
+    def __init__(
+        self,
+        store: ox.Store | None = None,
+        *,
+        allow_federation: bool = False,
+        row_cap_link: str | None = None,
+    ) -> None:
+        self.store = store if store is not None else ox.Store()
+        self.allow_federation = allow_federation
+        self.row_cap_link = row_cap_link
+
+    @classmethod
+    def read_only(
+        cls, directory: Path, *, allow_federation: bool = False, row_cap_link: str | None = None
+    ) -> OxigraphStore:
+        """Open an on-disk store for reading only (any number of processes may).
+
+        Raises:
+            StoreUnavailable: the folder holds no readable store.
+        """
+        try:
+            store = ox.Store.read_only(str(directory))
+            return cls(store, allow_federation=allow_federation, row_cap_link=row_cap_link)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot open the store in {directory}: {exc}") from exc
+
+    def replace(self, quads: Iterable[ox.Quad]) -> None:
+        """Make ``quads`` the whole content of the store."""
+        self.store.clear()
+        self.store.bulk_extend(quads)
+
+    def load(self, data_file: Path) -> None:
+        """Make the N-Quads of ``data_file`` the whole content of the store."""
+        self.store.clear()
+        self.store.bulk_load(path=str(data_file), format=ox.RdfFormat.N_QUADS)
+
+    def count(self) -> int:
+        """How many quads the store holds."""
+        return len(self.store)
+
+    def query(self, request: QueryRequest, fmt: Format) -> QueryResult:
+        """Run a query and serialise its result natively in ``fmt``.
+
+        Args:
+            request: the query, its dataset and its row cap.
+            fmt: a format that can carry the result of ``request.form``.
+
+        Returns:
+            The serialised result; ``truncated`` when the row cap cut it.
+
+        Raises:
+            QuerySyntaxError: the query does not parse (with line and column).
+            QueryRejected: ``SERVICE`` while federation is off.
+            BadRequest: a dataset IRI that is not an IRI.
+            StoreUnavailable: the store cannot be read.
+        """
+        check_format(request.form, fmt)
+        if not self.allow_federation:
+            _refuse_service(request.query)
+        try:
+            result = self.store.query(request.query, **_dataset(request))
+        except SyntaxError as exc:
+            raise oxigraph_syntax_error(exc) from exc
+        except OSError as exc:
+            raise StoreUnavailable(f"the store cannot answer: {exc}") from exc
+        try:
+            return self._serialise(result, request, fmt)
+        except OSError as exc:
+            raise StoreUnavailable(f"the store cannot answer: {exc}") from exc
+
+    def _serialise(
+        self,
+        result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples,
+        request: QueryRequest,
+        fmt: Format,
+    ) -> QueryResult:
+        if isinstance(result, ox.QueryBoolean):
+            body = result.serialize(format=results_format(fmt))
+            return QueryResult(_bytes(body), fmt)
+        if isinstance(result, ox.QuerySolutions):
+            capped = cap_solutions(result, request.row_cap)
+            body = tsv_to(capped, fmt, self.row_cap_link)
+            return QueryResult(body, fmt, capped.rows, capped.truncated)
+        triples = list(islice(result, request.row_cap + 1))
+        truncated = len(triples) > request.row_cap
+        del triples[request.row_cap :]
+        body = _bytes(ox.serialize(triples, format=rdf_format(fmt)))
+        if truncated:
+            body = announce(body, fmt, self.row_cap_link)
+        return QueryResult(body, fmt, len(triples), truncated)
+
+
+def _refuse_service(query: str) -> None:
+    token = find_keyword(query, _SERVICE)
+    if token is not None:
+        line, column = position(query, token.start)
+        raise QueryRejected(
+            f"SERVICE (federated query) is not allowed on this endpoint: "
+            f"line {line}, column {column}"
+        )
+
+
+def _dataset(request: QueryRequest) -> dict[str, Any]:
+    """The pyoxigraph dataset options of the SPARQL 1.1 Protocol.
+
+    A dataset given in the request wins over the query's ``FROM``; a request
+    that names only named graphs has an empty default graph, one that names only
+    default graphs has no named graphs (as ``FROM`` / ``FROM NAMED``). Without
+    either, the default graph is the union of all graphs.
+    """
+    if request.default_graph_uris or request.named_graph_uris:
+        return {
+            "default_graph": [_iri(uri, "default-graph-uri") for uri in request.default_graph_uris],
+            "named_graphs": [_iri(uri, "named-graph-uri") for uri in request.named_graph_uris],
+        }
+    if has_dataset_clause(request.query):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def _iri(value: str, parameter: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise BadRequest(f"{parameter} is not an absolute IRI: {value!r}") from exc
+
+
+def _bytes(body: bytes | None) -> bytes:
+    if body is None:  # pragma: no cover - pyoxigraph returns bytes without an output
+        raise RuntimeError("pyoxigraph wrote nothing")
+    return body

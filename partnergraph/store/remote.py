@@ -1,0 +1,305 @@
+"""The ``remote`` backend: any SPARQL 1.1 endpoint over HTTP.
+
+https://www.w3.org/TR/sparql11-protocol/
+
+The query is forwarded by ``POST`` (form-encoded) with the request's
+``default-graph-uri`` and ``named-graph-uri``. Solutions are asked for in TSV and
+triples in N-Triples, formats where every solution or triple is one line, so
+the response is read as a stream and dropped after ``row_cap + 1`` lines (or the
+byte bound); pyoxigraph then parses what was kept and writes the format the
+client asked for. A remote that answers in another format it may (JSON, XML,
+Turtle…) is read whole, within the byte bound.
+
+Warning:
+    The remote answers with untrusted bytes: every read is bounded in size and
+    time, and parsed by pyoxigraph, never evaluated. The query is checked for
+    ``SERVICE`` here too (unless federation is allowed), since most endpoints
+    federate on request.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
+
+import httpx
+import pyoxigraph as ox
+
+from partnergraph.errors import QueryOutOfMemory, QueryRejected, QueryTimeout, StoreUnavailable
+from partnergraph.formats import Format
+from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, QuerySyntaxError
+from partnergraph.store.lexer import dataset_clauses, find_keyword, position
+from partnergraph.store.results import (
+    announce,
+    cap_solutions,
+    check_format,
+    rdf_format,
+    results_format,
+    tsv_to,
+)
+
+_ACCEPT = {
+    QueryForm.SELECT: "text/tab-separated-values, application/sparql-results+json;q=0.9, "
+    "application/sparql-results+xml;q=0.8",
+    QueryForm.ASK: "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+    QueryForm.CONSTRUCT: "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
+}
+_ACCEPT[QueryForm.DESCRIBE] = _ACCEPT[QueryForm.CONSTRUCT]
+_LINE_BASED = {"text/tab-separated-values", "application/n-triples"}
+_PLACES = (
+    re.compile(r"error at (\d+):(\d+)"),
+    re.compile(r"line:?\s*(\d+),?\s*col(?:umn)?:?\s*(\d+)", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True)
+class _Body:
+    data: bytes
+    media_type: str
+    cut: bool  # the line cap or the byte bound stopped the reading
+
+
+class RemoteStore:
+    """A remote SPARQL 1.1 endpoint behind the :class:`~partnergraph.store.base.Store` protocol.
+
+    Args:
+        endpoint: the URL of the query endpoint.
+        update_endpoint: the URL of its update endpoint, used by :meth:`replace`.
+        timeout: seconds a query may take, the whole response included.
+        max_bytes: the most bytes of one response that are read.
+        allow_federation: let queries use ``SERVICE``.
+        row_cap_link: the URL a result cut by the row cap links to.
+    """
+
+    backend = "remote"
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        update_endpoint: str | None = None,
+        timeout: float = 30.0,
+        max_bytes: int = 256 * 2**20,
+        allow_federation: bool = False,
+        row_cap_link: str | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.allow_federation = allow_federation
+        self.row_cap_link = row_cap_link
+        self.client = httpx.Client(timeout=timeout, follow_redirects=True)
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.client.close()
+
+    def replace(self, quads: Iterable[ox.Quad]) -> None:
+        """Replace everything the remote holds by ``quads``, in one update request.
+
+        Raises:
+            StoreUnavailable: no update endpoint, or the remote refused the update.
+        """
+        if not self.update_endpoint:
+            raise StoreUnavailable("the remote store has no update endpoint to load data with")
+        graphs: dict[str, list[str]] = defaultdict(list)
+        for quad in quads:
+            name = "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name)
+            graphs[name].append(f"{quad.triple} .")
+        blocks = [
+            "\n".join(triples) if not name else f"GRAPH {name} {{\n" + "\n".join(triples) + "\n}"
+            for name, triples in graphs.items()
+        ]
+        update = "DROP ALL ;\nINSERT DATA {\n" + "\n".join(blocks) + "\n}"
+        try:
+            response = self.client.post(
+                self.update_endpoint,
+                content=update.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+            )
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"the remote update endpoint cannot be reached: {exc}") from exc
+        if response.status_code >= 300:
+            raise StoreUnavailable(
+                f"the remote update endpoint answered {response.status_code}: {response.text[:300]}"
+            )
+
+    def count(self) -> int:
+        """How many quads the remote holds in its named graphs."""
+        request = QueryRequest(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", QueryForm.SELECT
+        )
+        body = self._fetch(request, time.monotonic() + self.timeout)
+        solutions = _solutions(body)
+        for solution in solutions:
+            value = solution["n"]
+            if isinstance(value, ox.Literal):
+                return int(value.value)
+        raise StoreUnavailable("the remote endpoint did not count its quads")
+
+    def query(self, request: QueryRequest, fmt: Format) -> QueryResult:
+        """Forward a query and write its result in ``fmt``.
+
+        Args:
+            request: the query, its dataset and its row cap.
+            fmt: a format that can carry the result of ``request.form``.
+
+        Returns:
+            The result; ``truncated`` when the row cap (or the byte bound) cut it.
+
+        Raises:
+            QuerySyntaxError: the remote answered 400 (its message, with line and
+                column where it gives them).
+            QueryRejected: ``SERVICE`` while federation is off.
+            QueryTimeout: the remote took longer than the timeout.
+            QueryOutOfMemory: a response larger than the byte bound that cannot
+                be cut at a line.
+            StoreUnavailable: the remote cannot be reached, answers 5xx or
+                something that does not parse.
+        """
+        check_format(request.form, fmt)
+        if not self.allow_federation:
+            token = find_keyword(request.query, frozenset({"SERVICE"}))
+            if token is not None:
+                line, column = position(request.query, token.start)
+                raise QueryRejected(
+                    "SERVICE (federated query) is not allowed on this endpoint: "
+                    f"line {line}, column {column}"
+                )
+        body = self._fetch(request, time.monotonic() + self.timeout)
+        try:
+            return self._convert(body, request, fmt)
+        except SyntaxError as exc:
+            raise StoreUnavailable(f"the remote endpoint answered unreadable data: {exc}") from exc
+
+    def _convert(self, body: _Body, request: QueryRequest, fmt: Format) -> QueryResult:
+        if request.form is QueryForm.ASK:
+            answer = ox.parse_query_results(body.data, _results_format_of(body.media_type))
+            if not isinstance(answer, ox.QueryBoolean):
+                raise StoreUnavailable("the remote endpoint answered solutions to an ASK query")
+            return QueryResult(_serialised(answer.serialize(format=results_format(fmt))), fmt)
+        if request.form is QueryForm.SELECT:
+            capped = cap_solutions(_solutions(body), request.row_cap)
+            if body.cut:
+                capped = replace(capped, truncated=True)
+            data = tsv_to(capped, fmt, self.row_cap_link)
+            return QueryResult(data, fmt, capped.rows, capped.truncated)
+        parsed = ox.parse(body.data, format=_rdf_format_of(body.media_type))
+        triples = [quad.triple for quad in islice(parsed, request.row_cap + 1)]
+        truncated = len(triples) > request.row_cap or body.cut
+        del triples[request.row_cap :]
+        data = _serialised(ox.serialize(triples, format=rdf_format(fmt)))
+        if truncated:
+            data = announce(data, fmt, self.row_cap_link)
+        return QueryResult(data, fmt, len(triples), truncated)
+
+    def _fetch(self, request: QueryRequest, deadline: float) -> _Body:
+        defaults, named = request.default_graph_uris, request.named_graph_uris
+        if not defaults and not named:
+            # Some endpoints' "union default graph" option overrides FROM (Oxigraph
+            # server does): name the query's own dataset as protocol parameters too.
+            defaults, named = dataset_clauses(request.query)
+        form = {
+            "query": request.query,
+            "default-graph-uri": list(defaults),
+            "named-graph-uri": list(named),
+        }
+        headers = {"Accept": _ACCEPT[request.form]}
+        try:
+            with self.client.stream("POST", self.endpoint, data=form, headers=headers) as response:
+                media_type = response.headers.get("content-type", "").split(";")[0].strip()
+                if response.status_code == 400:
+                    raise _remote_syntax_error(_read_some(response.iter_bytes(), 4096))
+                if response.status_code != 200:
+                    raise StoreUnavailable(
+                        f"the remote endpoint answered {response.status_code} "
+                        f"{response.reason_phrase}"
+                    )
+                lines = request.row_cap + 2 if media_type in _LINE_BASED else None
+                return self._read(response.iter_bytes(), media_type, lines, deadline)
+        except httpx.TimeoutException as exc:
+            raise QueryTimeout(f"the remote endpoint took longer than {self.timeout:g} s") from exc
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"the remote endpoint cannot be reached: {exc}") from exc
+
+    def _read(
+        self, chunks: Iterator[bytes], media_type: str, lines: int | None, deadline: float
+    ) -> _Body:
+        kept = bytearray()
+        seen = 0
+        for chunk in chunks:
+            if time.monotonic() > deadline:
+                raise QueryTimeout(f"the remote endpoint took longer than {self.timeout:g} s")
+            kept += chunk
+            if lines is not None:
+                seen += chunk.count(b"\n")
+                if seen >= lines:
+                    return _Body(_first_lines(bytes(kept), lines), media_type, True)
+            if len(kept) > self.max_bytes:
+                if lines is None:
+                    raise QueryOutOfMemory(
+                        f"the remote result is larger than {self.max_bytes // 2**20} MB"
+                    )
+                end = kept.rfind(b"\n", 0, self.max_bytes) + 1
+                return _Body(bytes(kept[:end]), media_type, True)
+        return _Body(bytes(kept), media_type, False)
+
+
+def _first_lines(data: bytes, count: int) -> bytes:
+    end = -1
+    for _ in range(count):
+        end = data.index(b"\n", end + 1)
+    return data[: end + 1]
+
+
+def _read_some(chunks: Iterator[bytes], limit: int) -> str:
+    kept = bytearray()
+    for chunk in chunks:
+        kept += chunk
+        if len(kept) >= limit:
+            break
+    return kept[:limit].decode("utf-8", errors="replace")
+
+
+def _remote_syntax_error(message: str) -> QuerySyntaxError:
+    detail = " ".join(message.split()) or "the remote endpoint refused the query"
+    for pattern in _PLACES:
+        match = pattern.search(detail)
+        if match is not None:
+            line, column = int(match.group(1)), int(match.group(2))
+            if match.start() == 0:  # "error at 3:7: expected …": keep the reason
+                detail = detail[match.end() :].lstrip(": ") or detail
+            return QuerySyntaxError(detail, line, column)
+    return QuerySyntaxError(detail)
+
+
+def _solutions(body: _Body) -> ox.QuerySolutions:
+    parsed = ox.parse_query_results(body.data, _results_format_of(body.media_type))
+    if not isinstance(parsed, ox.QuerySolutions):
+        raise StoreUnavailable("the remote endpoint answered a boolean to a SELECT query")
+    return parsed
+
+
+def _results_format_of(media_type: str) -> ox.QueryResultsFormat:
+    fmt = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+    if fmt is None:
+        raise StoreUnavailable(f"the remote endpoint answered an unknown format {media_type!r}")
+    return fmt
+
+
+def _rdf_format_of(media_type: str) -> ox.RdfFormat:
+    fmt = ox.RdfFormat.from_media_type(media_type) if media_type else None
+    if fmt is None:
+        raise StoreUnavailable(f"the remote endpoint answered an unknown format {media_type!r}")
+    return fmt
+
+
+def _serialised(body: bytes | None) -> bytes:
+    if body is None:  # pragma: no cover - pyoxigraph returns bytes without an output
+        raise RuntimeError("pyoxigraph wrote nothing")
+    return body

@@ -1,0 +1,434 @@
+"""One behaviour suite for every store backend.
+
+``oxigraph`` in memory and on disk, ``memory`` (rdflib) and ``remote`` (a real
+Oxigraph server started by :mod:`tests.oxigraph_server`) answer the same
+queries: every form in every format of :mod:`partnergraph.formats` for its kind,
+parsed back and compared (solutions as sorted rows, graphs as isomorphic
+graphs), the dataset of the SPARQL 1.1 Protocol, the row cap announced, syntax
+errors placed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import graph_diff, to_isomorphic
+
+from partnergraph import formats
+from partnergraph.errors import QueryRejected
+from partnergraph.formats import Format, Kind
+from partnergraph.settings import Settings, load
+from partnergraph.store import open_store, prepare, row_cap_link, store_spec
+from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, Store, StoreSpec
+from partnergraph.store.disk import READY
+from partnergraph.store.memory import MemoryStore
+from partnergraph.store.oxigraph import OxigraphStore
+from partnergraph.store.remote import RemoteStore
+from partnergraph.terms import rdflib_graph
+
+from .oxigraph_server import OxigraphServer
+from .paths import BASE
+from .store_data import QUADS, write_nquads
+
+CITY = BASE + "id/city/"
+LUND, LAHTI = CITY + "lund", CITY + "lahti"
+G_LUND, G_LAHTI = BASE + "graph/lund", BASE + "graph/lahti"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+BACKENDS = ["oxigraph", "oxigraph-disk", "memory", "remote"]
+RESULT_FORMATS = [fmt for fmt in formats.FORMATS if fmt.kind is Kind.RESULTS]
+GRAPH_FORMATS = [fmt for fmt in formats.FORMATS if fmt.carries(Kind.GRAPH)]
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load({}, environ={})
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture TriG written as the N-Quads file a build produces."""
+    return write_nquads(tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="module")
+def server(data_file: Path) -> Iterator[OxigraphServer]:
+    with OxigraphServer.start() as running:
+        running.load_nquads(data_file)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def stores(
+    settings: Settings,
+    data_file: Path,
+    server: OxigraphServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, Store]]:
+    disk = load({"store_dir": str(tmp_path_factory.mktemp("disk"))}, environ={})
+    remote = load({"store": "remote", "remote_endpoint": server.query_url}, environ={})
+    opened: dict[str, Store] = {
+        "oxigraph": open_store(prepare(store_spec(settings, data_file)), settings),
+        "oxigraph-disk": open_store(prepare(store_spec(disk, data_file)), disk),
+        "memory": open_store(
+            prepare(store_spec(load({"store": "memory"}, environ={}), data_file)), settings
+        ),
+        "remote": open_store(prepare(store_spec(remote, data_file)), remote),
+    }
+    yield opened
+    remote_store = opened["remote"]
+    assert isinstance(remote_store, RemoteStore)
+    remote_store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, stores: dict[str, Store]) -> Store:
+    return stores[request.param]
+
+
+def select(query: str, **options: object) -> QueryRequest:
+    return QueryRequest(query, QueryForm.SELECT, **options)  # type: ignore[arg-type]
+
+
+# -- parsing results back -------------------------------------------------------------
+
+Row = tuple[tuple[str, str], ...]
+
+
+def rows_of(body: bytes, fmt: Format) -> list[Row]:
+    """Solutions as sorted rows of (variable, term in N-Triples), whatever the format."""
+    if fmt.key == "csv":  # CSV keeps lexical forms only
+        table = list(csv.reader(io.StringIO(body.decode("utf-8"), newline="")))
+        header, records = table[0], table[1:]
+        return sorted(
+            tuple(
+                sorted((name, value) for name, value in zip(header, record, strict=True) if value)
+            )
+            for record in records
+        )
+    assert isinstance(fmt.oxigraph, ox.QueryResultsFormat)
+    solutions = ox.parse_query_results(body, fmt.oxigraph)
+    assert isinstance(solutions, ox.QuerySolutions)
+    names = [variable.value for variable in solutions.variables]
+    return sorted(
+        tuple(sorted((name, str(solution[name])) for name in names if solution[name] is not None))
+        for solution in solutions
+    )
+
+
+def lexical(rows: list[Row]) -> list[Row]:
+    """Rows as CSV writes them: IRIs bare, literals as their lexical form."""
+
+    def plain(term: str) -> str:
+        parsed = next(iter(ox.parse(f"<x:s> <x:p> {term} .", ox.RdfFormat.N_TRIPLES))).object
+        return parsed.value if not isinstance(parsed, ox.BlankNode) else str(parsed)
+
+    return sorted(tuple(sorted((name, plain(term)) for name, term in row)) for row in rows)
+
+
+def graph_of(body: bytes, fmt: Format) -> Graph:
+    """A graph or dataset result as one rdflib graph (parsed by pyoxigraph)."""
+    assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    return rdflib_graph(ox.parse(body, fmt.oxigraph))
+
+
+def assert_isomorphic(actual: Graph, expected: Graph) -> None:
+    if to_isomorphic(actual) != to_isomorphic(expected):
+        _, only_actual, only_expected = graph_diff(actual, expected)
+        pytest.fail(
+            "graphs differ\nonly in result:\n"
+            + only_actual.serialize(format="nt")
+            + "\nonly expected:\n"
+            + only_expected.serialize(format="nt")
+        )
+
+
+def expected_graph(data_file: Path, keep: Callable[[ox.Quad], bool]) -> Graph:
+    return rdflib_graph(quad for quad in ox.parse(path=str(data_file)) if keep(quad))
+
+
+# -- SELECT and ASK ---------------------------------------------------------------------
+
+LABELS = f"SELECT ?city ?label WHERE {{ ?city <{LABEL}> ?label }}"
+EXPECTED_LABELS = sorted(
+    (("city", f"<{city}>"), ("label", label))
+    for city, label in [
+        (LUND, '"Lund"@en'),
+        (LUND, '"Lund"@sv'),
+        (LUND, '"Lund"@fi'),
+        (LAHTI, '"Lahti"@en'),
+        (LAHTI, '"Lahtis"@sv'),
+        (LAHTI, '"Lahti"@fi'),
+    ]
+)
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda fmt: fmt.key)
+def test_select_in_every_results_format(store: Store, fmt: Format) -> None:
+    result = store.query(select(LABELS), fmt)
+    assert result.format is fmt
+    assert result.rows == 6
+    assert not result.truncated
+    expected = [tuple(row) for row in EXPECTED_LABELS]
+    if fmt.key == "csv":
+        assert rows_of(result.body, fmt) == lexical(expected)
+    else:
+        assert rows_of(result.body, fmt) == expected
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda fmt: fmt.key)
+def test_hard_literals_survive_every_results_format(store: Store, fmt: Format) -> None:
+    query = (
+        "SELECT ?text ?population ?latitude ?code WHERE { "
+        f"<{LUND}> <https://schema.org/description> ?text ; "
+        "<https://schema.org/address> ?address . "
+        "?address <https://schema.org/postalCode> ?code . "
+        f"<{LAHTI}> <https://schema.org/population> ?population ; "
+        "<https://schema.org/latitude> ?latitude }"
+    )
+    result = store.query(select(query), fmt)
+    text = 'A city in Skåne.\tTabbed,\non two lines, with "quotes" and a \\ backslash.'
+    expected = [
+        (
+            ("code", '"221 00"'),
+            ("latitude", '"60.98"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+            ("population", '"120027"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+            ("text", str(ox.Literal(text))),
+        )
+    ]
+    if fmt.key == "csv":
+        assert rows_of(result.body, fmt) == lexical(expected)
+    else:
+        assert rows_of(result.body, fmt) == expected
+
+
+def test_blank_nodes_are_results_too(store: Store) -> None:
+    fmt = formats.by_key("json")
+    assert fmt is not None
+    result = store.query(
+        select(f"SELECT ?a WHERE {{ <{LUND}> <https://schema.org/address> ?a }}"), fmt
+    )
+    bindings = json.loads(result.body)["results"]["bindings"]
+    assert [binding["a"]["type"] for binding in bindings] == ["bnode"]
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda fmt: fmt.key)
+@pytest.mark.parametrize("answer", [True, False])
+def test_ask_in_every_results_format(store: Store, fmt: Format, answer: bool) -> None:
+    city = LUND if answer else CITY + "nowhere"
+    result = store.query(QueryRequest(f"ASK {{ <{city}> ?p ?o }}", QueryForm.ASK), fmt)
+    assert result.rows is None
+    if fmt.key in {"json", "xml"}:
+        assert isinstance(fmt.oxigraph, ox.QueryResultsFormat)
+        assert bool(ox.parse_query_results(result.body, fmt.oxigraph)) is answer
+    else:
+        assert result.body.strip() == (b"true" if answer else b"false")
+
+
+# -- CONSTRUCT and DESCRIBE -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda fmt: fmt.key)
+def test_construct_in_every_graph_format(store: Store, fmt: Format, data_file: Path) -> None:
+    request = QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", QueryForm.CONSTRUCT)
+    result = store.query(request, fmt)
+    assert_isomorphic(graph_of(result.body, fmt), expected_graph(data_file, lambda quad: True))
+    assert result.rows == QUADS
+    assert not result.truncated
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda fmt: fmt.key)
+def test_describe_in_every_graph_format(store: Store, fmt: Format, data_file: Path) -> None:
+    result = store.query(QueryRequest(f"DESCRIBE <{LUND}>", QueryForm.DESCRIBE), fmt)
+    everything = expected_graph(data_file, lambda quad: True)
+    # the concise bounded description: Lund's statements and its blank node's
+    assert_isomorphic(graph_of(result.body, fmt), everything.cbd(URIRef(LUND)))
+
+
+# -- the dataset of the protocol ---------------------------------------------------------
+
+GRAPHS_AND_LABELS = (
+    "SELECT ?where ?label WHERE { "
+    f"{{ <{LUND}> <{LABEL}> ?label BIND('default' AS ?where) }} UNION "
+    f"{{ GRAPH ?where {{ <{LUND}> <{LABEL}> ?label }} }} }}"
+)
+
+
+def labels_by_graph(store: Store, request: QueryRequest) -> list[tuple[str, str]]:
+    fmt = formats.by_key("json")
+    assert fmt is not None
+    bindings = json.loads(store.query(request, fmt).body)["results"]["bindings"]
+    return sorted(
+        (b["where"]["value"], b["label"]["value"] + "@" + b["label"]["xml:lang"]) for b in bindings
+    )
+
+
+def test_default_graph_is_the_union_without_a_dataset(store: Store) -> None:
+    assert labels_by_graph(store, select(GRAPHS_AND_LABELS)) == sorted(
+        [
+            (G_LAHTI, "Lund@fi"),
+            (G_LUND, "Lund@en"),
+            (G_LUND, "Lund@sv"),
+            ("default", "Lund@en"),
+            ("default", "Lund@fi"),
+            ("default", "Lund@sv"),
+        ]
+    )
+
+
+def test_default_graph_uri_only(store: Store) -> None:
+    request = select(GRAPHS_AND_LABELS, default_graph_uris=(G_LAHTI,))
+    assert labels_by_graph(store, request) == sorted([("default", "Lund@fi")])
+
+
+def test_named_graph_uri_only(store: Store) -> None:
+    request = select(GRAPHS_AND_LABELS, named_graph_uris=(G_LUND,))
+    assert labels_by_graph(store, request) == sorted([(G_LUND, "Lund@en"), (G_LUND, "Lund@sv")])
+
+
+def test_both_dataset_parameters(store: Store) -> None:
+    request = select(
+        GRAPHS_AND_LABELS, default_graph_uris=(G_LUND, G_LAHTI), named_graph_uris=(G_LAHTI,)
+    )
+    assert labels_by_graph(store, request) == sorted(
+        [
+            (G_LAHTI, "Lund@fi"),
+            ("default", "Lund@en"),
+            ("default", "Lund@fi"),
+            ("default", "Lund@sv"),
+        ]
+    )
+
+
+def test_from_in_the_query_selects_graphs(store: Store) -> None:
+    query = GRAPHS_AND_LABELS.replace(" WHERE", f" FROM <{G_LAHTI}> FROM NAMED <{G_LUND}> WHERE")
+    assert labels_by_graph(store, select(query)) == sorted(
+        [
+            (G_LUND, "Lund@en"),
+            (G_LUND, "Lund@sv"),
+            ("default", "Lund@fi"),
+        ]
+    )
+
+
+def test_protocol_dataset_wins_over_from(store: Store) -> None:
+    query = GRAPHS_AND_LABELS.replace(" WHERE", f" FROM <{G_LAHTI}> WHERE")
+    request = select(query, default_graph_uris=(G_LUND,))
+    assert labels_by_graph(store, request) == sorted(
+        [("default", "Lund@en"), ("default", "Lund@sv")]
+    )
+
+
+# -- the row cap ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda fmt: fmt.key)
+def test_row_cap_cuts_solutions_and_says_so(store: Store, fmt: Format, settings: Settings) -> None:
+    result = store.query(select(LABELS, row_cap=4), fmt)
+    assert result.truncated
+    assert result.rows == 4
+    assert len(rows_of(result.body, fmt)) == 4
+    link = row_cap_link(settings)
+    if fmt.key == "json":
+        assert json.loads(result.body)["head"]["link"] == [link]
+    if fmt.key == "xml":
+        assert f'<link href="{link}"/>'.encode() in result.body
+        assert isinstance(fmt.oxigraph, ox.QueryResultsFormat)
+        ox.parse_query_results(result.body, fmt.oxigraph)  # still valid SPARQL XML
+
+
+@pytest.mark.parametrize("fmt", RESULT_FORMATS, ids=lambda fmt: fmt.key)
+def test_a_result_of_exactly_the_cap_is_whole(store: Store, fmt: Format) -> None:
+    result = store.query(select(LABELS, row_cap=6), fmt)
+    assert not result.truncated
+    assert result.rows == 6
+    assert b"link" not in result.body
+
+
+@pytest.mark.parametrize("fmt", GRAPH_FORMATS, ids=lambda fmt: fmt.key)
+def test_row_cap_cuts_triples(store: Store, fmt: Format) -> None:
+    request = QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", QueryForm.CONSTRUCT, row_cap=5)
+    result = store.query(request, fmt)
+    assert result.truncated
+    assert result.rows == 5
+    assert len(graph_of(result.body, fmt)) == 5
+
+
+def test_empty_select_and_no_variables(store: Store) -> None:
+    fmt = formats.by_key("json")
+    assert fmt is not None
+    empty = store.query(select(f"SELECT ?x WHERE {{ ?x <{LABEL}> 'nothing' }}"), fmt)
+    assert (empty.rows, empty.truncated) == (0, False)
+    assert json.loads(empty.body)["results"]["bindings"] == []
+    unit = store.query(select("SELECT * WHERE {}", row_cap=1), fmt)
+    assert (unit.rows, unit.truncated) == (1, False)
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+def test_syntax_error_has_line_and_column(store: Store) -> None:
+    fmt = formats.by_key("json")
+    assert fmt is not None
+    query = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  BIND(1 AS)\n}"
+    with pytest.raises(QuerySyntaxError) as raised:
+        store.query(select(query), fmt)
+    assert raised.value.status == 400
+    assert raised.value.line == 3
+    assert raised.value.column is not None
+    assert raised.value.column >= 1
+    assert "line 3" in str(raised.value)
+
+
+def test_service_is_refused_by_the_store_itself(store: Store) -> None:
+    fmt = formats.by_key("json")
+    assert fmt is not None
+    with pytest.raises(QueryRejected):
+        store.query(select("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"), fmt)
+
+
+def test_count_is_the_number_of_quads(store: Store) -> None:
+    assert store.count() == QUADS
+
+
+def test_a_format_of_the_wrong_kind_is_a_programming_error(store: Store) -> None:
+    turtle = formats.by_key("ttl")
+    assert turtle is not None
+    with pytest.raises(ValueError, match="cannot carry"):
+        store.query(select(LABELS), turtle)
+
+
+# -- the factory and the on-disk store ----------------------------------------------------
+
+
+def test_factory_picks_the_backend(settings: Settings, data_file: Path, tmp_path: Path) -> None:
+    assert store_spec(settings, data_file) == StoreSpec("oxigraph", data_file=data_file)
+    disk = load({"store_dir": str(tmp_path)}, environ={})
+    assert store_spec(disk, data_file).directory == tmp_path
+    memory = load({"store": "memory"}, environ={})
+    assert isinstance(open_store(store_spec(memory, data_file), memory), MemoryStore)
+    assert isinstance(open_store(store_spec(settings, data_file), settings), OxigraphStore)
+    remote = load({"store": "remote", "remote_endpoint": "http://127.0.0.1:9/q"}, environ={})
+    assert store_spec(remote, data_file).endpoint == "http://127.0.0.1:9/q"
+
+
+def test_on_disk_store_is_loaded_once_per_build(data_file: Path, tmp_path: Path) -> None:
+    first = prepare(StoreSpec("oxigraph", data_file=data_file, directory=tmp_path))
+    assert first.directory is not None
+    marker = first.directory.with_name(first.directory.name + READY)
+    stamp = marker.stat().st_mtime_ns
+    again = prepare(StoreSpec("oxigraph", data_file=data_file, directory=tmp_path))
+    assert again.directory == first.directory
+    assert marker.stat().st_mtime_ns == stamp  # served at once, not loaded again
+    other = tmp_path / "other.nq"
+    other.write_text(f'<{LUND}> <{LABEL}> "Lund" <{G_LUND}> .\n', encoding="utf-8")
+    changed = prepare(StoreSpec("oxigraph", data_file=other, directory=tmp_path))
+    assert changed.directory != first.directory
+    assert not first.directory.exists()  # the previous build is gone
+    assert OxigraphStore.read_only(changed.directory or tmp_path).count() == 1
