@@ -37,6 +37,9 @@ def _shortener(ns: Namespaces) -> Callable[[str | None], str]:
     def short(term: str | None) -> str:
         if term is None:
             return ""
+        if term.startswith('"'):
+            text, marker, datatype = term.rpartition("^^")
+            return f"{text}^^{short(datatype)}" if marker else term
         inverse = term.startswith("^")
         iri = term[1:] if inverse else term
         if iri.startswith("<") and iri.endswith(">"):
@@ -78,8 +81,12 @@ def render_text(report: Report, ns: Namespaces) -> str:
                 for other in item.also:
                     lines.append(f"      (node also written at {other})")
         lines.append("")
-    verdict = "conforms" if report.conforms else "does NOT conform"
-    files = f"{len(report.files)} file" + ("" if len(report.files) == 1 else "s")
+    one = len(report.files) == 1
+    files = f"{len(report.files)} file" + ("" if one else "s")
+    if report.conforms:
+        verdict = "conforms" if one else "conform"
+    else:
+        verdict = "does NOT conform" if one else "do NOT conform"
     lines.append(
         f"{files} {verdict}: {counts['Violation']} violations, "
         f"{counts['Warning']} warnings, {counts['Info']} infos ({report.engine})"
@@ -90,7 +97,7 @@ def render_text(report: Report, ns: Namespaces) -> str:
 def _constraint(component: str) -> str:
     """``sh:MinCountConstraintComponent`` as ``sh:minCount``."""
     name = component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
-    return "sh:" + name[:1].lower() + name[1:]
+    return "sh:" + (name if name.isupper() else name[:1].lower() + name[1:])
 
 
 def render_json(report: Report, ns: Namespaces) -> str:
