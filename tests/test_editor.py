@@ -113,18 +113,17 @@ def test_yasgui_is_served_from_node_modules(
     client: FlaskClient, filename: str, media_type: str
 ) -> None:
     url = f"/-/static/yasgui/{YASGUI_VERSION}/{filename}"
-    response = client.get(url)
+    with client.get(url) as response:
+        assert response.status_code == 200
+        assert response.mimetype == media_type
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        cache = response.cache_control
+        assert (cache.public, cache.max_age, cache.immutable) == (True, 365 * 24 * 60 * 60, True)
+        assert response.data == (YASGUI / "build" / filename).read_bytes()
+        etag = response.headers["ETag"]
 
-    assert response.status_code == 200
-    assert response.mimetype == media_type
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    cache = response.cache_control
-    assert (cache.public, cache.max_age, cache.immutable) == (True, 365 * 24 * 60 * 60, True)
-    installed = YASGUI / "build" / filename
-    assert response.data == installed.read_bytes()
-
-    etag = response.headers["ETag"]
-    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    with client.get(url, headers={"If-None-Match": etag}) as again:
+        assert again.status_code == 304
 
 
 @pytest.mark.parametrize(
@@ -151,15 +150,16 @@ def test_the_page_files_are_cached_while_their_hash_is_current(
     body = client.get("/sparql", headers=HTML).get_data(as_text=True)
     found = re.search(rf'"(/-/static/editor/{re.escape(filename)}\?v=[0-9a-f]+)"', body)
     assert found
-    current = client.get(html.unescape(found.group(1)))
-    stale = client.get(f"/-/static/editor/{filename}?v=0000")
-
-    assert current.status_code == stale.status_code == 200
-    assert current.mimetype == stale.mimetype == media_type
-    assert current.cache_control.immutable
-    assert current.cache_control.max_age == 365 * 24 * 60 * 60
-    assert stale.cache_control.no_cache
-    assert not stale.cache_control.immutable
+    with (
+        client.get(html.unescape(found.group(1))) as current,
+        client.get(f"/-/static/editor/{filename}?v=0000") as stale,
+    ):
+        assert current.status_code == stale.status_code == 200
+        assert current.mimetype == stale.mimetype == media_type
+        assert current.cache_control.immutable
+        assert current.cache_control.max_age == 365 * 24 * 60 * 60
+        assert stale.cache_control.no_cache
+        assert not stale.cache_control.immutable
 
 
 def test_without_node_modules_the_page_says_to_run_make_install(

@@ -8,10 +8,13 @@ never downloads a browser of its own.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -21,9 +24,10 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
+from werkzeug.serving import make_server
 
 from .paths import DATA
-from .webapp import serving, web_app
+from .webapp import web_app
 
 CHROMIUM = Path(os.environ.get("PARTNERGRAPH_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
@@ -39,6 +43,20 @@ QUERIES = DATA / "editor" / "queries"
 TOWNS = "Towns & names </script><b>x</b>"
 #: The labels of the towns in tests/data/web/graph/towns.trig.
 LABELS = 13
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` with Werkzeug's threaded server on a free port; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -160,5 +178,22 @@ def test_prefixes_and_terms_of_the_graph_are_completed(site: str, watched: Watch
     )
 
     page.keyboard.press("Control+Space")  # the graph's properties, asked of the endpoint
-    expect(page.locator(".CodeMirror-hints li")).to_have_text(["pg:party"])
+    hints = page.locator(".CodeMirror-hints li")
+    expect(hints).to_have_count(2)
+    assert sorted(hints.all_text_contents()) == ["pg:partner", "pg:party"]
+    assert watched.errors == []
+
+
+def test_a_second_visit_keeps_the_tabs_and_adds_no_copies(site: str, watched: Watched) -> None:
+    page = open_editor(watched, site + "/sparql")
+    page.locator(".yasgui .tabsList .addTab").click()  # the visitor's own tab
+    expect(page.locator(".yasgui .tabsList .tab")).to_have_count(3)
+
+    page.reload()
+    expect(page.locator(".yasgui .tabPanel.active .CodeMirror")).to_be_visible()
+
+    tabs = page.locator(".yasgui .tabsList .tab")
+    expect(tabs).to_have_count(3)
+    expect(tabs.filter(has_text="Partners of a town")).to_have_count(1)
+    expect(tabs.filter(has_text=TOWNS)).to_have_count(1)
     assert watched.errors == []

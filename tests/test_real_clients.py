@@ -99,27 +99,32 @@ def test_sparqlwrapper_json(endpoint: str, method: str, request_method: str) -> 
     client.setRequestMethod(request_method)
     result = client.query()
     assert result.info()["content-type"].startswith("application/sparql-results+json")
-    rows = result.convert()["results"]["bindings"]
+    converted = result.convert()
+    assert isinstance(converted, dict)
+    rows = converted["results"]["bindings"]
     assert [row["city"]["value"].rsplit("/", 1)[1] for row in rows] == NAMES
 
 
 def test_sparqlwrapper_xml(endpoint: str) -> None:
     document = wrapper(endpoint, CITIES, XML).query().convert()
     assert isinstance(document, Document)
-    uris = [node.firstChild.data for node in document.getElementsByTagName("uri")]
+    uris = [node.firstChild.data for node in document.getElementsByTagName("uri")]  # type: ignore[union-attr]
     assert [uri.rsplit("/", 1)[1] for uri in uris] == NAMES
 
 
 @pytest.mark.parametrize(("fmt", "delimiter"), [(CSV, ","), (TSV, "\t")])
 def test_sparqlwrapper_csv_and_tsv(endpoint: str, fmt: str, delimiter: str) -> None:
     body = wrapper(endpoint, CITIES, fmt, POST).query().convert()
+    assert isinstance(body, bytes)
     rows = list(csv.reader(io.StringIO(body.decode()), delimiter=delimiter))
     assert rows[0][0].lstrip("?") == "city"
     assert [row[0].strip("<>").rsplit("/", 1)[1] for row in rows[1:]] == NAMES
 
 
 def test_sparqlwrapper_ask(endpoint: str) -> None:
-    assert wrapper(endpoint, "ASK { ?s ?p ?o }", JSON).query().convert()["boolean"] is True
+    converted = wrapper(endpoint, "ASK { ?s ?p ?o }", JSON).query().convert()
+    assert isinstance(converted, dict)
+    assert converted["boolean"] is True
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +26,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from partnergraph import formats
-from partnergraph.errors import QueryRejected
+from partnergraph.errors import QueryRejected, QueryTimeout, StoreUnavailable
 from partnergraph.formats import Format, Kind
 from partnergraph.settings import Settings, load
 from partnergraph.store import open_store, prepare, row_cap_link, store_spec
@@ -33,7 +37,7 @@ from partnergraph.store.oxigraph import OxigraphStore
 from partnergraph.store.remote import RemoteStore
 from partnergraph.terms import rdflib_graph
 
-from .oxigraph_server import OxigraphServer
+from .oxigraph_server import OxigraphServer, free_port
 from .paths import BASE
 from .store_data import QUADS, write_nquads
 
@@ -90,6 +94,12 @@ def stores(
 @pytest.fixture(params=BACKENDS)
 def store(request: pytest.FixtureRequest, stores: dict[str, Store]) -> Store:
     return stores[request.param]
+
+
+def json_format() -> Format:
+    fmt = formats.by_key("json")
+    assert fmt is not None
+    return fmt
 
 
 def select(query: str, **options: object) -> QueryRequest:
@@ -432,3 +442,109 @@ def test_on_disk_store_is_loaded_once_per_build(data_file: Path, tmp_path: Path)
     assert changed.directory != first.directory
     assert not first.directory.exists()  # the previous build is gone
     assert OxigraphStore.read_only(changed.directory or tmp_path).count() == 1
+
+
+# -- what only the remote backend meets -----------------------------------------------------
+
+
+class _Misbehaving(BaseHTTPRequestHandler):
+    """An endpoint that answers every POST with a fixed status after a delay."""
+
+    status = 500
+    delay = 0.0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        time.sleep(self.delay)
+        body = b"something went wrong"
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def misbehaving(status: int, delay: float = 0.0) -> Iterator[str]:
+    handler = type("Handler", (_Misbehaving,), {"status": status, "delay": delay})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_remote_that_cannot_be_reached_is_unavailable() -> None:
+    store = RemoteStore(f"http://127.0.0.1:{free_port()}/sparql", timeout=2)
+    with pytest.raises(StoreUnavailable, match="cannot be reached") as raised:
+        store.query(select(LABELS), json_format())
+    assert raised.value.status == 502
+    store.close()
+
+
+@pytest.mark.parametrize("status", [500, 503, 404])
+def test_remote_failing_is_unavailable(status: int) -> None:
+    with misbehaving(status) as url:
+        store = RemoteStore(url, timeout=2)
+        with pytest.raises(StoreUnavailable, match=f"answered {status}"):
+            store.query(select(LABELS), json_format())
+        store.close()
+
+
+def test_remote_too_slow_is_a_timeout() -> None:
+    with misbehaving(200, delay=1.5) as url:
+        store = RemoteStore(url, timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            store.query(select(LABELS), json_format())
+        assert time.monotonic() - started < 1.4
+        store.close()
+
+
+def test_remote_syntax_error_keeps_the_remote_message(stores: dict[str, Store]) -> None:
+    with pytest.raises(QuerySyntaxError) as raised:
+        stores["remote"].query(select("SELECT ?s WHERE {\n  BIND(1 AS)\n}"), json_format())
+    assert raised.value.line == 2
+    assert "expected" in raised.value.detail  # Oxigraph server's own words
+
+
+def test_remote_response_is_read_within_the_byte_bound(server: OxigraphServer) -> None:
+    store = RemoteStore(server.query_url, max_bytes=200)
+    result = store.query(select(LABELS), json_format())
+    assert result.truncated
+    assert result.rows is not None
+    assert 0 < result.rows < 6
+    assert len(rows_of(result.body, json_format())) == result.rows
+    construct = QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", QueryForm.CONSTRUCT)
+    turtle = formats.by_key("ttl")
+    assert turtle is not None
+    triples = store.query(construct, turtle)
+    assert triples.truncated
+    assert len(graph_of(triples.body, turtle)) == triples.rows
+    store.close()
+
+
+def test_remote_is_loaded_through_its_update_endpoint(data_file: Path) -> None:
+    with OxigraphServer.start() as empty:
+        settings = load(
+            {
+                "store": "remote",
+                "remote_endpoint": empty.query_url,
+                "remote_update_endpoint": empty.update_url,
+            },
+            environ={},
+        )
+        store = open_store(prepare(store_spec(settings, data_file)), settings)
+        assert store.count() == QUADS
+        assert rows_of(store.query(select(LABELS), json_format()).body, json_format()) == [
+            tuple(row) for row in EXPECTED_LABELS
+        ]
+        assert isinstance(store, RemoteStore)
+        store.close()

@@ -28,7 +28,7 @@ Warning:
 
 from __future__ import annotations
 
-from partnergraph.errors import QueryRejected
+from partnergraph.errors import PayloadTooLarge, QueryRejected
 from partnergraph.settings import Settings
 from partnergraph.store.base import QueryForm, QuerySyntaxError
 from partnergraph.store.lexer import CLOSERS, OPENERS, Token, TokenKind, position, tokens
@@ -72,11 +72,17 @@ def inspect_query(text: str, settings: Settings) -> QueryForm:
         prologue.
 
     Raises:
+        PayloadTooLarge: more characters than ``max_request_bytes`` (the web
+            layer refuses larger requests first; this keeps the guard bounded).
         QueryRejected: too deeply nested, too long a chain or query, ``SERVICE``
             without federation, or an update; the message says what and where.
         QuerySyntaxError: no query form after the prologue, or a prefix that is
             not declared.
     """
+    if len(text) > settings.max_request_bytes:
+        raise PayloadTooLarge(
+            f"the query is longer than the limit of {settings.max_request_bytes} bytes"
+        )
     return _Inspection(text, settings).run()
 
 

@@ -124,4 +124,5 @@ def limit_memory(allowance_mb: int) -> int:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a query's memory is never dumped to disk
     return limit

@@ -137,6 +137,26 @@ class QueryService:
                 self._count = int(header[1])
         return self._count or 0
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Start the workers in this process (if not yet) and wait until they have opened
+        the store, for a health check or before a benchmark.
+
+        Args:
+            timeout: the most seconds to wait.
+
+        Returns:
+            True when every worker is ready (always for the remote backend).
+
+        Raises:
+            StoreUnavailable: a worker cannot open the store.
+        """
+        return self._pool.wait_ready(timeout) if self._pool is not None else True
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the query workers running for this process (none yet
+        before the first query, none for the remote backend)."""
+        return self._pool.pids() if self._pool is not None else []
+
     def close(self) -> None:
         """Stop the workers (or close the HTTP client); the service answers no more."""
         if self._pool is not None:
@@ -254,6 +274,29 @@ class _Pool:
             if not self.closed:
                 self.free.put(keep)
 
+    def wait_ready(self, timeout: float) -> bool:
+        """Check out every worker in turn and wait for its ``ready``."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        for _ in range(self.settings.query_workers):
+            try:
+                worker = self.free.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return False
+            keep = worker
+            try:
+                if not worker.wait_ready(deadline):
+                    return False
+            except _Died:
+                keep = self.replace(worker)
+                raise StoreUnavailable("a query worker ended while it opened the store") from None
+            except _Failed as failed:
+                keep = self.replace(worker)
+                raise failed.args[0] from None
+            finally:
+                self.free.put(keep)
+        return all(worker.ready for worker in self.workers)
+
     def exchange(
         self, worker: _Worker, message: tuple[Any, ...], deadline: float
     ) -> tuple[tuple[Any, ...], bytes | None]:
@@ -316,6 +359,12 @@ class _Pool:
             if self.closed:
                 return worker
             return self.spawn()
+
+    def pids(self) -> list[int]:
+        with self.lock:
+            if self.owner != os.getpid():
+                return []
+            return [worker.pid for worker in self.workers]
 
     def close(self) -> None:
         with self.lock:

@@ -20,10 +20,10 @@ Warning:
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
+from urllib.parse import urljoin
 
 
 class TokenKind(Enum):

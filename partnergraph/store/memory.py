@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 import warnings
-from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -75,17 +75,13 @@ class MemoryStore:
     def replace(self, quads: Iterable[ox.Quad]) -> None:
         """Make ``quads`` the whole content of the store."""
         dataset = Dataset(default_union=True)
+        graphs: dict[object, Graph] = {}
         for quad in quads:
             triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
-            name = (
-                to_rdflib(quad.graph_name)
-                if not isinstance(quad.graph_name, ox.DefaultGraph)
-                else None
-            )
-            if isinstance(name, URIRef | BNode):
-                dataset.graph(name).add(triple)
-            else:
-                dataset.default_graph.add(triple)
+            graph = graphs.get(quad.graph_name)
+            if graph is None:
+                graph = graphs[quad.graph_name] = _graph_of(dataset, quad.graph_name)
+            graph.add(triple)
         self.dataset = dataset
 
     def load(self, data_file: Path) -> None:
@@ -176,6 +172,16 @@ class MemoryStore:
         if truncated:
             body = announce(body, fmt, self.row_cap_link)
         return QueryResult(body, fmt, len(rows), truncated)
+
+
+def _graph_of(dataset: Dataset, name: object) -> Graph:
+    """The graph of ``dataset`` that a pyoxigraph graph name names."""
+    if isinstance(name, ox.DefaultGraph):
+        return dataset.default_graph  # type: ignore[no-any-return]
+    identifier = to_rdflib(name)
+    if not isinstance(identifier, URIRef | BNode):
+        raise ValueError(f"{name} cannot name a graph")
+    return dataset.graph(identifier)
 
 
 @contextmanager

@@ -48,13 +48,21 @@
   Yasqe.forkAutocompleter("prefixes", {
     name: "graphPrefixes", persistenceId: null, get: prefixList
   }, false);
+  function termsOf(kind) {
+    // Called once without a token to fill YASQE's index, and with the token while
+    // that index is not filled yet: then only the terms that start with it.
+    return function (yasqe, token) {
+      return graphTerms(kind).then(function (all) {
+        var start = token && token.autocompletionString;
+        return start ? all.filter(function (iri) { return iri.indexOf(start) === 0; }) : all;
+      });
+    };
+  }
   Yasqe.forkAutocompleter("property", {
-    name: "graphProperties", bulk: true, persistenceId: null,
-    get: function () { return graphTerms("property"); }
+    name: "graphProperties", bulk: true, persistenceId: null, get: termsOf("property")
   }, false);
   Yasqe.forkAutocompleter("class", {
-    name: "graphClasses", bulk: true, persistenceId: null,
-    get: function () { return graphTerms("class"); }
+    name: "graphClasses", bulk: true, persistenceId: null, get: termsOf("class")
   }, false);
 
   var yasgui = new Yasgui(root, {
@@ -67,6 +75,8 @@
       getData: function () { return [{ endpoint: endpoint }]; },
       keys: []
     },
+    // The result table writes IRIs with the graph's prefixes too (xsd:integer).
+    yasr: { prefixes: config.prefixes },
     yasqe: {
       value: config.defaultQuery,
       autocompleters: ["variables", "graphPrefixes", "graphProperties", "graphClasses"],

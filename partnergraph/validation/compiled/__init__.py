@@ -27,9 +27,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph
 
-from partnergraph.validation.compiled.engine import Run, Task, core_findings, sparql_findings
-from partnergraph.validation.compiled.model import UnsupportedShapes, read_shapes
+from partnergraph.validation.compiled.engine import (
+    Run,
+    Task,
+    core_findings,
+    proofread,
+    sparql_findings,
+)
+from partnergraph.validation.compiled.model import UnsupportedShapes
 from partnergraph.validation.compiled.queries import PythonChecks, shape_query
+from partnergraph.validation.compiled.reader import read_shapes
 from partnergraph.validation.findings import Finding
 
 __all__ = ["CompiledShapes", "UnsupportedShapes", "compile_shapes"]
@@ -63,7 +70,7 @@ class CompiledShapes:
             for constraint in task.spec.sparql:
                 if not constraint.deactivated:
                     findings.extend(sparql_findings(run, task, constraint))
-        return sorted(findings, key=_order)
+        return sorted(findings, key=Finding.key)
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:
@@ -88,9 +95,5 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
         for shape in (spec, *spec.properties):
             if not shape.deactivated:
                 tasks.append(Task(shape, classes, shape_query(shape, classes, python)))
+    proofread(tasks, python)
     return CompiledShapes(tuple(tasks), python)
-
-
-def _order(finding: Finding) -> tuple[str, ...]:
-    """Findings in key order (None, for no path or value, first)."""
-    return tuple("" if part is None else part for part in (*finding.key(), finding.shape))

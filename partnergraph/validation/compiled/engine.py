@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
 from partnergraph.terms import nt
 from partnergraph.validation.compiled.checks import rdflib_term
-from partnergraph.validation.compiled.model import ShapeSpec
+from partnergraph.validation.compiled.model import ShapeSpec, UnsupportedShapes
 from partnergraph.validation.compiled.queries import (
     CHECK_FUNCTION,
     PythonChecks,
@@ -316,3 +316,40 @@ def _fill(message: str, values: dict[str, str]) -> str:
     for name, text in values.items():
         message = re.sub(f"{{[?$]{name}}}", text, message)
     return message
+
+
+def proofread(tasks: Iterable[Task], python: PythonChecks) -> None:
+    """Parse every query once with Oxigraph, so that a run never meets a syntax error.
+
+    A SPARQL constraint whose rewritten query Oxigraph does not take falls back to
+    running once per focus node (its text as written).
+
+    Raises:
+        UnsupportedShapes: Oxigraph cannot parse a query of a shape.
+    """
+    empty = Run(ox.Store(), python)
+    focus = focus_enumeration(("urn:x-partnergraph:class",))
+
+    def parses(text: str) -> bool:
+        try:
+            list(empty.query(text))
+        except SyntaxError:
+            return False
+        return True
+
+    for task in tasks:
+        spec = task.spec
+        for text in task.queries or ():
+            if not parses(text):
+                raise UnsupportedShapes(spec.node, "a constraint Oxigraph cannot run")
+        constraints = []
+        for written in spec.sparql:
+            constraint = written
+            if not written.per_focus and not parses(
+                written.prologue + written.body.replace(FOCUS, focus)
+            ):
+                constraint = replace(written, per_focus=True)
+            if constraint.per_focus and not parses(constraint.query):
+                raise UnsupportedShapes(spec.node, f"Oxigraph cannot parse {constraint.node}")
+            constraints.append(constraint)
+        spec.sparql = tuple(constraints)

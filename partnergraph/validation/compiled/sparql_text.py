@@ -25,6 +25,9 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from partnergraph.terms import to_oxigraph
+from partnergraph.validation.compiled.model import UnsupportedShapes
+
 THIS = Variable("this")
 # The checks pySHACL 0.40 makes before it runs a SPARQL constraint (its regexes, so
 # that the same queries are refused).
@@ -107,8 +110,6 @@ def read_sparql_constraint(
     Raises:
         UnsupportedShapes: a feature outside the subset.
     """
-    from partnergraph.validation.compiled.model import UnsupportedShapes
-
     try:
         return _read(graph, node, path)
     except SparqlUnsupported as exc:
@@ -311,8 +312,6 @@ def _copy_patterns(algebra: CompValue) -> tuple[CopyPattern, ...]:
     the query can match. The type triples the focus nodes are found by come along.
     Empty when some pattern matches anything (then the whole store is copied).
     """
-    from partnergraph.terms import to_oxigraph
-
     patterns = {
         CopyPattern(f"?this <{RDF.type}> ?v2 .", focus=True),
         CopyPattern(f"?v0 <{RDFS.subClassOf}> ?v2 .", focus=False),

@@ -1,0 +1,13 @@
+"""The limits that protect a public endpoint.
+
+* :mod:`~partnergraph.limits.guard`: what a query may look like before any engine
+  parses it (nesting, path length, ``SERVICE``, updates);
+* :mod:`~partnergraph.limits.workers`: the query service that runs queries in
+  worker processes under a hard time limit and a memory limit;
+* :mod:`~partnergraph.limits.sandbox`: what a worker does to itself (memory cap,
+  no network);
+* :mod:`~partnergraph.limits.worker`: the inside of a worker process.
+
+The row cap and the response size bound are applied by the store backends
+(:mod:`partnergraph.store.results`).
+"""
