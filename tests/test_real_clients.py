@@ -57,7 +57,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of /sparql of the app served by gunicorn (threaded workers), as in production."""
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
         "--workers", "1", "--worker-class", "gthread", "--threads", "4", "server:create_app()",
     ]  # fmt: skip
     with gunicorn(command, tmp_path_factory.mktemp("clients"), port) as url:
@@ -285,7 +285,7 @@ def concurrent_queries(endpoint: str) -> None:
 def test_gunicorn_preloaded_sync_workers(tmp_path: Path) -> None:
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "--no-control-socket", "--bind", f"127.0.0.1:{port}",
         "-w", "2", "--preload", "server:create_app()",
     ]  # fmt: skip
     with gunicorn(command, tmp_path, port) as url:

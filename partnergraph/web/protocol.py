@@ -40,6 +40,10 @@ PROTOCOL_PARAMETERS = (QUERY, DEFAULT_GRAPH, NAMED_GRAPH, *UPDATE_PARAMETERS)
 
 MAX_FIELDS = 1000
 _CHUNK = 64 * 1024
+_UPDATE_MESSAGE = (
+    "SPARQL Update is not accepted: this endpoint is read-only and answers queries "
+    "(GET or POST with a query) only"
+)
 
 Params = list[tuple[str, str]]
 
@@ -114,12 +118,6 @@ def read(request: Request, limit: int) -> ProtocolRequest:
     if any(name == QUERY for name, _ in url):
         raise BadRequest(f"a {DIRECT} POST carries the query in its body, not in the URL")
     return _from_params([(QUERY, text), *url], url, require_query=True)
-
-
-_UPDATE_MESSAGE = (
-    "SPARQL Update is not accepted: this endpoint is read-only and answers queries "
-    "(GET or POST with a query) only"
-)
 
 
 def _from_params(params: Params, format_params: Params, require_query: bool) -> ProtocolRequest:

@@ -47,6 +47,7 @@ class ServeOptions:
             "preload_app": True,
             "accesslog": "-",
             "errorlog": "-",
+            "control_socket_disable": True,  # gunicorn >= 25.1 would open one in ~/.gunicorn
         }
 
 
@@ -60,7 +61,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.gunicorn_settings().items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:  # a setting older gunicorns lack is left out
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         return self.application
