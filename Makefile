@@ -3,9 +3,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run install system-packages build validate test lint typecheck bench clean
+.PHONY: run install system-packages build validate serve test lint typecheck bench clean
 
-run: build ## install, then build and validate the graph (serving arrives with the endpoint)
+run: install ## install, then build, validate and serve the graph on http://127.0.0.1:8000/
+	$(VENV)/bin/partnergraph serve
 
 install: $(STAMP) ## create .venv and install partnergraph with its development tools
 

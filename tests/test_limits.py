@@ -356,6 +356,22 @@ def test_callers_wait_for_a_free_worker(data_file: Path) -> None:
         service.close()
 
 
+def test_workers_outlive_the_thread_that_started_them(data_file: Path) -> None:
+    """A threaded server starts the workers in a request's thread, which then ends."""
+    service = open_query_service(settings_with(query_workers=1), data_file)
+    try:
+        thread = threading.Thread(target=ask, args=(service,))
+        thread.start()
+        thread.join()
+        started = service.worker_pids()
+        time.sleep(0.5)
+        assert b"true" in ask(service)
+        assert service.worker_pids() == started
+        assert all(alive(pid) for pid in started)
+    finally:
+        service.close()
+
+
 def test_workers_start_in_the_process_that_uses_them(data_file: Path) -> None:
     """As under ``gunicorn --preload``: the service is opened, then the process forks."""
     service = open_query_service(settings_with(query_workers=1), data_file)

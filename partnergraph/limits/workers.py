@@ -35,6 +35,7 @@ import queue
 import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -241,6 +242,7 @@ class _Pool:
         self.context = multiprocessing.get_context("spawn")
         self.lock = threading.Lock()
         self.owner: int | None = None  # the pid that started the workers
+        self.launcher: ThreadPoolExecutor | None = None
         self.free: queue.Queue[_Worker] = queue.Queue()
         self.workers: list[_Worker] = []
         self.closed = False
@@ -330,12 +332,23 @@ class _Pool:
             if self.owner == os.getpid():
                 return
             self.owner = os.getpid()
+            # A worker asks the kernel to kill it when the *thread* that started it
+            # ends (PR_SET_PDEATHSIG follows threads), so one long-lived thread starts
+            # them all, never a request's thread.
+            self.launcher = ThreadPoolExecutor(1, thread_name_prefix="partnergraph-workers")
             self.free = queue.Queue()
             self.workers = []
             for _ in range(self.settings.query_workers):
                 self.free.put(self.spawn())
 
     def spawn(self) -> _Worker:
+        if self.launcher is None:  # pragma: no cover - start() sets it first
+            raise StoreUnavailable("the query service is not started")
+        worker = self.launcher.submit(self.launch).result()
+        self.workers.append(worker)
+        return worker
+
+    def launch(self) -> _Worker:
         from partnergraph.limits import worker as worker_main
 
         parent, child = self.context.Pipe()
@@ -347,9 +360,7 @@ class _Pool:
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent)
-        self.workers.append(worker)
-        return worker
+        return _Worker(process, parent)
 
     def replace(self, worker: _Worker) -> _Worker:
         worker.kill()
@@ -369,10 +380,13 @@ class _Pool:
     def close(self) -> None:
         with self.lock:
             self.closed = True
-            workers = list(self.workers) if self.owner == os.getpid() else []
+            mine = self.owner == os.getpid()
+            workers = list(self.workers) if mine else []
             self.workers = []
         for worker in workers:
             worker.kill()
+        if mine and self.launcher is not None:
+            self.launcher.shutdown(wait=False)
 
 
 def _error(header: tuple[Any, ...]) -> Exception:
