@@ -10,7 +10,8 @@ from .paths import BASE, DATA
 
 FIXTURE = DATA / "store" / "dataset.trig"
 #: How many quads the fixture holds.
-QUADS = 21
+QUADS = 22
+TRIPLES = 21  # distinct triples: city:lund a schema:City is in both graphs
 
 
 def write_nquads(folder: Path) -> Path:

@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -112,6 +112,7 @@ class QueryService:
 
         Raises:
             QueryRejected: the guard refuses the query.
+            ValueError: ``fmt`` cannot carry the result of the query's form.
             QuerySyntaxError: the query does not parse.
             QueryTimeout: the query ran past ``query_timeout`` (and was stopped),
                 or no worker became free within it.
@@ -119,7 +120,9 @@ class QueryService:
             StoreUnavailable: the store cannot answer (the service is closed, a
                 remote endpoint is down).
         """
-        inspect_query(request.query, self.settings)
+        form = inspect_query(request.query, self.settings)
+        if form is not request.form:  # serialise what the engine will really return
+            request = replace(request, form=form)
         if self._store is not None:
             return self._store.query(request, fmt)
         if self._pool is None:  # pragma: no cover - one of the two is always set

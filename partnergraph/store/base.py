@@ -37,8 +37,11 @@ class QueryRequest:
         query: the query text (already checked by the limits guard).
         form: its form, as the guard read it.
         default_graph_uris: ``default-graph-uri`` values (the RDF dataset's default
-            graph is their merge); empty means the union of all named graphs.
-        named_graph_uris: ``named-graph-uri`` values; empty means every named graph.
+            graph is their merge).
+        named_graph_uris: ``named-graph-uri`` values. With neither (and no ``FROM``
+            in the query) the default graph is the union of all named graphs and
+            every named graph can be queried; naming only one kind leaves the other
+            empty, as ``FROM`` / ``FROM NAMED`` do.
         row_cap: the most solutions (or triples) to return; more are cut and the
             result says so.
     """

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from partnergraph.store.oxigraph import add_union_default_graph
+
 log = logging.getLogger(__name__)
 
 BUILDS = "builds"
@@ -76,6 +78,7 @@ def _load(target: Path, data_file: Path) -> None:
         shutil.rmtree(target)
     store = ox.Store(str(target))
     store.bulk_load(path=str(data_file), format=ox.RdfFormat.N_QUADS)
+    add_union_default_graph(store)
     store.flush()
     store.optimize()
     del store  # closes the database before any reader opens it

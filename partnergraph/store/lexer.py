@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urljoin
 
+from partnergraph.errors import QueryRejected
+
 
 class TokenKind(Enum):
     """What a token is."""
@@ -178,21 +180,19 @@ def find_keyword(text: str, keywords: frozenset[str]) -> Token | None:
     return None
 
 
-def has_dataset_clause(text: str) -> bool:
-    """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``).
+def refuse_service(text: str) -> None:
+    """Refuse a query that uses the ``SERVICE`` keyword (federation), saying where.
 
-    A dataset clause only appears outside every bracket (a subquery cannot have
-    one), so this looks at ``FROM`` at nesting level 0.
+    Raises:
+        QueryRejected: the query has ``SERVICE`` outside strings, IRIs and comments.
     """
-    depth = 0
-    for token in tokens(text):
-        if token.text in OPENERS and token.kind is TokenKind.PUNCT:
-            depth += 1
-        elif token.text in CLOSERS and token.kind is TokenKind.PUNCT:
-            depth = max(0, depth - 1)
-        elif depth == 0 and token.keyword == "FROM":
-            return True
-    return False
+    token = find_keyword(text, frozenset({"SERVICE"}))
+    if token is not None:
+        line, column = position(text, token.start)
+        raise QueryRejected(
+            f"SERVICE (federated query) is not allowed on this endpoint: "
+            f"line {line}, column {column}"
+        )
 
 
 def dataset_clauses(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
-from partnergraph.errors import BadRequest, QueryRejected, StoreUnavailable
+from partnergraph.errors import BadRequest, StoreUnavailable
 from partnergraph.formats import Format
 from partnergraph.store.base import QueryRequest, QueryResult
-from partnergraph.store.lexer import find_keyword, has_dataset_clause, position
+from partnergraph.store.lexer import refuse_service
 from partnergraph.store.results import (
     announce,
     cap_solutions,
@@ -40,14 +40,15 @@ from partnergraph.store.results import (
     tsv_to,
 )
 
-_SERVICE = frozenset({"SERVICE"})
-
 
 class OxigraphStore:
     """A pyoxigraph store behind the :class:`~partnergraph.store.base.Store` protocol.
 
     The default graph of a query that names no dataset is the union of all
     graphs, as in the built graph every fact sits in the named graph of its source.
+    It is a set of triples, as SPARQL requires (Oxigraph's own union flag yields a
+    triple once per graph that holds it): loading copies every distinct triple into
+    the store's default graph, see :func:`add_union_default_graph`.
 
     Args:
         store: the pyoxigraph store (in memory when omitted).
@@ -87,15 +88,19 @@ class OxigraphStore:
         """Make ``quads`` the whole content of the store."""
         self.store.clear()
         self.store.bulk_extend(quads)
+        add_union_default_graph(self.store)
 
     def load(self, data_file: Path) -> None:
         """Make the N-Quads of ``data_file`` the whole content of the store."""
         self.store.clear()
         self.store.bulk_load(path=str(data_file), format=ox.RdfFormat.N_QUADS)
+        add_union_default_graph(self.store)
 
     def count(self) -> int:
-        """How many quads the store holds."""
-        return len(self.store)
+        """How many quads the named graphs hold (the union copy is not counted)."""
+        result = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        row = next(iter(cast(ox.QuerySolutions, result)))
+        return int(cast(ox.Literal, row["n"]).value)
 
     def query(self, request: QueryRequest, fmt: Format) -> QueryResult:
         """Run a query and serialise its result natively in ``fmt``.
@@ -115,7 +120,7 @@ class OxigraphStore:
         """
         check_format(request.form, fmt)
         if not self.allow_federation:
-            _refuse_service(request.query)
+            refuse_service(request.query)
         try:
             result = self.store.query(request.query, **_dataset(request))
         except SyntaxError as exc:
@@ -149,14 +154,21 @@ class OxigraphStore:
         return QueryResult(body, fmt, len(triples), truncated)
 
 
-def _refuse_service(query: str) -> None:
-    token = find_keyword(query, _SERVICE)
-    if token is not None:
-        line, column = position(query, token.start)
-        raise QueryRejected(
-            f"SERVICE (federated query) is not allowed on this endpoint: "
-            f"line {line}, column {column}"
-        )
+def add_union_default_graph(store: ox.Store) -> None:
+    """Fill the store's default graph with every distinct triple of its named graphs.
+
+    Queries that name no dataset then read a real RDF graph (a set), so
+    ``COUNT(*)`` counts a triple stated by two sources once.
+    """
+    default = ox.DefaultGraph()
+    store.remove_graph(default)
+    store.bulk_extend(
+        [
+            ox.Quad(q.subject, q.predicate, q.object, default)
+            for q in store.quads_for_pattern(None, None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        ]
+    )
 
 
 def _dataset(request: QueryRequest) -> dict[str, Any]:
@@ -165,16 +177,15 @@ def _dataset(request: QueryRequest) -> dict[str, Any]:
     A dataset given in the request wins over the query's ``FROM``; a request
     that names only named graphs has an empty default graph, one that names only
     default graphs has no named graphs (as ``FROM`` / ``FROM NAMED``). Without
-    either, the default graph is the union of all graphs.
+    either (or a ``FROM`` in the query), the default graph is the store's, which
+    holds the union of all graphs.
     """
     if request.default_graph_uris or request.named_graph_uris:
         return {
             "default_graph": [_iri(uri, "default-graph-uri") for uri in request.default_graph_uris],
             "named_graphs": [_iri(uri, "named-graph-uri") for uri in request.named_graph_uris],
         }
-    if has_dataset_clause(request.query):
-        return {}
-    return {"use_default_graph_as_union": True}
+    return {}
 
 
 def _iri(value: str, parameter: str) -> ox.NamedNode:

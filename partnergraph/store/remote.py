@@ -29,10 +29,10 @@ from itertools import islice
 import httpx
 import pyoxigraph as ox
 
-from partnergraph.errors import QueryOutOfMemory, QueryRejected, QueryTimeout, StoreUnavailable
+from partnergraph.errors import QueryOutOfMemory, QueryTimeout, StoreUnavailable
 from partnergraph.formats import Format
 from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, QuerySyntaxError
-from partnergraph.store.lexer import dataset_clauses, find_keyword, position
+from partnergraph.store.lexer import dataset_clauses, refuse_service
 from partnergraph.store.results import (
     announce,
     cap_solutions,
@@ -164,13 +164,7 @@ class RemoteStore:
         """
         check_format(request.form, fmt)
         if not self.allow_federation:
-            token = find_keyword(request.query, frozenset({"SERVICE"}))
-            if token is not None:
-                line, column = position(request.query, token.start)
-                raise QueryRejected(
-                    "SERVICE (federated query) is not allowed on this endpoint: "
-                    f"line {line}, column {column}"
-                )
+            refuse_service(request.query)
         body = self._fetch(request, time.monotonic() + self.timeout)
         try:
             return self._convert(body, request, fmt)

@@ -46,7 +46,6 @@ class LineLimit(io.RawIOBase):
         self.limit = limit
         self.lines = 0
         self.chunks: list[bytes] = []
-        self.full = False
 
     def writable(self) -> bool:
         return True
@@ -60,7 +59,6 @@ class LineLimit(io.RawIOBase):
                 cut = chunk.index(b"\n", cut + 1)
             self.chunks.append(chunk[: cut + 1])
             self.lines = self.limit
-            self.full = True
             raise Enough
         self.chunks.append(chunk)
         self.lines += newlines
