@@ -4,6 +4,7 @@
 | --- | --- | --- |
 | ``/sparql`` | :mod:`.sparql` | SPARQL 1.1 Protocol, service description, query editor |
 | ``/-/static`` | :mod:`.editor` | the query editor's scripts and styles |
+| ``/-/health``, ``/-/limits`` | :mod:`.system` | health, and the limits in force |
 
 Every response carries CORS headers (:mod:`partnergraph.web.cors`) and
 ``X-Content-Type-Options: nosniff``; every error has one body
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from partnergraph.web import cors, editor, errors, sparql
+from partnergraph.web import cors, editor, errors, sparql, system
 
-BLUEPRINTS = (sparql.bp, editor.bp)
+BLUEPRINTS = (sparql.bp, editor.bp, system.bp)
 
 
 def init_app(app: Flask) -> None:
