@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from partnergraph.limits.workers import open_query_service
 
 import partnergraph
 from partnergraph import web
 from partnergraph.build import BuildResult, build
 from partnergraph.errors import ValidationFailed
+from partnergraph.limits.workers import open_query_service
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings, load
 from partnergraph.validation import Report
