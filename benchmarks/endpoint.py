@@ -63,6 +63,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -304,12 +305,19 @@ class Engine:
             return []
 
     def cpu_seconds(self) -> float:
-        total = 0.0
+        return sum(self.cpu_by_role().values())
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds of the server's processes: ``worker`` for partnergraph's query
+        worker processes (multiprocessing ``spawn`` children), ``front`` for the rest
+        (gunicorn, Flask, HTTP; the whole server for the others)."""
+        roles = {"front": 0.0, "worker": 0.0}
         for process in self.tree():
             with contextlib.suppress(psutil.NoSuchProcess):
                 times = process.cpu_times()
-                total += times.user + times.system
-        return total
+                role = "worker" if "spawn_main" in " ".join(process.cmdline()) else "front"
+                roles[role] += times.user + times.system
+        return roles
 
     def rss_mb(self) -> float:
         total = 0
@@ -322,17 +330,9 @@ class Engine:
         return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
-        """Stop the server's process group (it was started in a session of its own)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+        """Stop the server's process group."""
+        if self.process is not None:
+            stop_group(self.process)
 
 
 def launch(
@@ -340,7 +340,7 @@ def launch(
 ) -> subprocess.Popen[bytes]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             command,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -349,6 +349,35 @@ def launch(
             env=env,
             start_new_session=True,  # its own process group: stopped as a whole
         )
+    RUNNING.append(process)
+    return process
+
+
+#: Every process group this run has started, stopped at the end whatever happens.
+RUNNING: list[subprocess.Popen[bytes]] = []
+
+
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server: SIGTERM to it (gunicorn stops its own workers), then SIGKILL to any
+    of its descendants still there, by their process ids."""
+    if process.poll() is not None:
+        return
+    try:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        descendants = []
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(30)
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+    for leftover in descendants:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            leftover.kill()  # psutil checks that the pid is still the same process
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(10)
 
 
 def tail(log: Path, lines: int = 15) -> str:
@@ -376,16 +405,20 @@ def wait_until_answering(engine: Engine, deadline: float, concurrent: int = 1) -
     else:
         raise RuntimeError(f"{engine.name} did not answer in time:\n{tail(engine.log)}")
     if concurrent > 1:
-        pool = multiprocessing.get_context("fork").Pool(concurrent)
-        try:
-            args = [(engine.port, engine.path, ask, deadline - time.monotonic())] * concurrent
+        # threads, joined when the block ends (no thread is left when clients are forked)
+        with ThreadPoolExecutor(concurrent) as pool:
             for _ in range(2):
-                statuses = pool.starmap(_one_query, args)
+                statuses = list(
+                    pool.map(
+                        _one_query,
+                        [engine.port] * concurrent,
+                        [engine.path] * concurrent,
+                        [ask] * concurrent,
+                        [deadline - time.monotonic()] * concurrent,
+                    )
+                )
                 if any(status != 200 for status in statuses):
                     raise RuntimeError(f"{engine.name}: start-up queries failed: {statuses}")
-        finally:
-            pool.terminate()
-            pool.join()
 
 
 def _one_query(port: int, path: str, query: Query, timeout: float) -> int:
@@ -774,7 +807,7 @@ def throughput_window(
     start_at = time.monotonic() + 0.3
     deadline = start_at + seconds
     step = max(1, len(queries) // concurrency)
-    cpu_before = engine.cpu_seconds()
+    cpu_before = engine.cpu_by_role()
     busy_before = busy_cpu_seconds()
     processes = [
         context.Process(
@@ -801,13 +834,16 @@ def throughput_window(
     for process in processes:
         process.join(10)
     elapsed = max(r[2] for r in reports) - start_at
-    server_cpu = engine.cpu_seconds() - cpu_before
+    cpu_after = engine.cpu_by_role()
+    worker_cpu = cpu_after["worker"] - cpu_before["worker"]
+    server_cpu = cpu_after["front"] - cpu_before["front"] + worker_cpu
     client_cpu = sum(r[3] for r in reports)
     return {
         "done": sum(r[0] for r in reports),
         "failed": sum(r[1] for r in reports),
         "seconds": elapsed,
         "server_cpu": server_cpu,
+        "worker_cpu": worker_cpu,
         "client_cpu": client_cpu,
         # CPU used by anything else on the machine meanwhile (other people's jobs)
         "other_cpu": max(0.0, busy_cpu_seconds() - busy_before - server_cpu - client_cpu),
@@ -829,6 +865,7 @@ def throughput(
             "failed": 0,
             "seconds": 0.0,
             "server_cpu": 0.0,
+            "worker_cpu": 0.0,
             "client_cpu": 0.0,
             "other_cpu": 0.0,
             "windows": 0,
@@ -1069,6 +1106,9 @@ def report(result: dict[str, Any]) -> str:
                 f"{tp[n]['failed']:g}",
                 f"{tp[n]['seconds']:.1f}",
                 f"{tp[n]['server_cpu_ms_per_query']:.2f}",
+                f"{1000 * tp[n]['worker_cpu'] / max(tp[n]['done'], 1):.2f}"
+                if n.startswith("pg-")
+                else "-",
                 f"{tp[n]['client_cpu'] / max(tp[n]['done'], 1) * 1000:.2f}",
                 f"{tp[n]['other_cpu'] / max(tp[n]['seconds'], 1e-9):.2f}",
             ]
@@ -1084,6 +1124,7 @@ def report(result: dict[str, Any]) -> str:
                     "failed",
                     "seconds",
                     "server CPU ms/query",
+                    "of it in query workers",
                     "client CPU ms/query",
                     "other CPUs busy",
                 ],
@@ -1393,8 +1434,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started: list[Engine] = []
 
     def stop_all(*_: Any) -> None:
-        for engine in started:
-            engine.stop()
+        for process in RUNNING:
+            stop_group(process)
         raise SystemExit(130)
 
     signal.signal(signal.SIGTERM, stop_all)
@@ -1413,8 +1454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report(result), flush=True)
             print(flush=True)
     finally:
-        for engine in started:
-            engine.stop()
+        for process in RUNNING:
+            stop_group(process)
     m = document["machine"]
     print(
         f"machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gib']} GiB; Python {m['python']}, "

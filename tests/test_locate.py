@@ -64,3 +64,22 @@ def test_a_node_written_in_two_files(tmp_path: Path) -> None:
     )
     locator = Locator([first, second], BASE)
     assert locator.subject(BASE + "id/city/lund") == [Location(first, 4), Location(second, 5)]
+
+
+def test_only_the_wanted_nodes_are_looked_for(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "c.trig",
+        "@prefix city: <id/city/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "GRAPH <graph/x> {\n"
+        "    city:lund rdfs:seeAlso city:viborg .\n"
+        '    city:hamar rdfs:label "Hamar"@en .\n'
+        "}\n",
+    )
+    wanted = [BASE + "id/city/hamar", BASE + "id/city/viborg"]
+    locator = Locator([path], BASE, wanted=wanted)
+    assert locator.subject(BASE + "id/city/hamar") == [Location(path, 5)]
+    assert locator.find(BASE + "id/city/viborg") == Location(path, 4)
+    assert locator.subject(BASE + "id/city/lund") == []
+    assert Locator([path], BASE, wanted=[]).find(BASE + "id/city/hamar") is None

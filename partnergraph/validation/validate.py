@@ -156,7 +156,8 @@ def validate_store(
 ) -> Report:
     """Validate an already loaded store and locate each result in ``files``."""
     findings, engine = run_engine(store, shapes, settings.validator)
-    locator = Locator(files, settings.base_iri)
+    focus = {f.focus[1:-1] for f in findings if f.focus.startswith("<")}
+    locator = Locator(files, settings.base_iri, wanted=focus)
     located = [_locate(f, locator) for f in findings]
     located.sort(key=_order)
     return Report(located, engine, list(files), list(shapes_files))
