@@ -16,8 +16,26 @@ so that the caller can fall back to pySHACL. The subset:
   ``sh:message`` templates, ``$PATH``;
 - ``sh:severity``, ``sh:deactivated``, ``sh:property`` (property shapes of node shapes).
 
-Where pySHACL 0.40 departs from the letter of the spec, this engine follows pySHACL;
-``docs`` of each module name the departures.
+Where pySHACL 0.40 departs from the letter of the spec, this engine follows pySHACL:
+
+- literals are judged by rdflib: ``sh:datatype`` fails a literal rdflib cannot read
+  (``"2020-02-30"^^xsd:date``) and passes what Python reads (``"1_000"^^xsd:integer``,
+  any ``xsd:gYear``); ``sh:min/max*`` compare with rdflib's order (a string against
+  a number fails; two datatypes compare by their IRIs); ``sh:pattern`` is Python's
+  ``re.search`` on rdflib's string form, and of ``sh:flags`` only ``i`` and ``m`` count;
+- ``sh:languageIn`` matches a tag or its first subtag case-insensitively (not
+  ``langMatches``: ``en-GB`` in the list does not admit ``en-GB-oed``), ``*`` any tag;
+- ``sh:uniqueLang`` gives one result per duplicated language, with no value;
+- a SPARQL result takes the severity of its shape (a ``sh:severity`` on the
+  ``sh:sparql`` node is ignored) and the messages of both the shape and the
+  constraint; ``{?var}`` is filled by ``re.sub`` with the term's rdflib string;
+  ``{$this}`` stays when the query does not project ``$this``; a row binding none of
+  ``$this``, ``?path``, ``?value`` reports nothing; on a node shape the value is
+  the focus node unless ``?value`` is projected; identical rows report once;
+- ``sh:deactivated`` is Python's truth of the literal's value (``"false"`` is true);
+- the message of a result is the first of its messages in sorted order (what
+  ``findings_from_report`` keeps), and a value is written as rdflib writes it
+  (``"1.0"^^xsd:double`` for Oxigraph's ``"1"``).
 """
 
 from __future__ import annotations

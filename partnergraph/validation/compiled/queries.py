@@ -1,11 +1,19 @@
 """SHACL Core constraints compiled to SPARQL (https://www.w3.org/TR/shacl/#core-components).
 
 One query per shape and focus: a ``UNION`` of branches, each tagged ``?k``, that
-returns only the rows that break a constraint. The value branch scans the path's
-triples and tests focus membership only on the rows that fail; the count branches
-join the focus nodes with counts per subject. A shape costs about one pass over its
-predicate. Oxigraph evaluates both sides of ``&&`` and ``||``, so the expressions
-use ``IF`` to keep the costly tests lazy.
+returns only the rows that break a constraint. Each query comes in two forms, and
+the engine picks one by the data's sizes: when the focus nodes hold most of the
+path's triples, the branches scan the path (each distinct value checked once where
+the check is costly) and test focus membership only on the few failing rows; when
+the focus nodes are few, the branches start from them (``OPTIONAL`` makes Oxigraph
+look values up node by node instead of scanning). Oxigraph evaluates both sides of
+``&&`` and ``||``, so the expressions use ``IF`` to keep costly tests lazy, and an
+``EXISTS`` whose class is a variable walks every typed node, so focus tests spell
+out each class.
+
+Values are judged as pySHACL judges them: where rdflib's reading of a literal can
+differ from SPARQL's (ill-typed literals, patterns, ordering), the query calls back
+into Python (:mod:`.checks`), once per distinct term.
 """
 
 from __future__ import annotations
