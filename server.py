@@ -62,7 +62,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=None,  # static files are served by blueprints under /-/static
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.extensions[EXTENSION] = State(settings, service, stats, result.report)
+    app.extensions[EXTENSION] = State(
+        settings, service, stats, result.report, result.version, result.built
+    )
     weakref.finalize(app, service.close)
     web.init_app(app)
     return app

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,11 +25,16 @@ class BuildResult:
         store: the validated graph, derived graph included.
         report: the validation report (conforms; may hold warnings).
         output: the N-Quads file written, or None when nothing was written.
+        version: the SHA-256 (hex) of the sorted N-Quads of ``store``: it changes
+            when, and only when, the data changes (ETags, release ids).
+        built: when the build ran (UTC, whole seconds): ``Last-Modified``, release dates.
     """
 
     store: ox.Store
     report: Report
     output: Path | None
+    version: str
+    built: datetime
 
 
 def build(settings: Settings, write: bool = True) -> BuildResult:
@@ -55,15 +62,22 @@ def build(settings: Settings, write: bool = True) -> BuildResult:
         raise ValidationFailed(
             report, f"the graph has {counts['Violation']} violations; nothing was built"
         )
-    output = write_nquads(store, settings.output_dir / GRAPH_FILE) if write else None
-    return BuildResult(store, report, output)
+    content = sorted_nquads(store)
+    output = write_atomically(content, settings.output_dir / GRAPH_FILE) if write else None
+    version = hashlib.sha256(content).hexdigest()
+    built = datetime.now(UTC).replace(microsecond=0)
+    return BuildResult(store, report, output, version, built)
 
 
-def write_nquads(store: ox.Store, target: Path) -> Path:
-    """Write every quad of ``store`` as sorted N-Quads, atomically."""
+def sorted_nquads(store: ox.Store) -> bytes:
+    """Every quad of ``store`` as N-Quads, one per line, sorted (UTF-8)."""
+    return "".join(sorted(str(quad) + " .\n" for quad in store)).encode("utf-8")
+
+
+def write_atomically(content: bytes, target: Path) -> Path:
+    """Write ``content`` to ``target`` through a temporary file and a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    lines = sorted(str(quad) + " .\n" for quad in store)
     temporary = target.with_name(target.name + ".tmp")
-    temporary.write_text("".join(lines), encoding="utf-8")
+    temporary.write_bytes(content)
     os.replace(temporary, target)
     return target

@@ -7,6 +7,7 @@ global, so two apps in one process never share a graph.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app
 
@@ -27,12 +28,17 @@ class State:
         service: runs queries against the built graph, with the limits enforced.
         stats: the counts of the served dataset, for the service description.
         report: the validation report of the build (conforms; may hold warnings).
+        version: the dataset version, the SHA-256 of the built graph's sorted
+            N-Quads: it changes when, and only when, the data changes (ETags).
+        built: when the served graph was built (UTC; ``Last-Modified``).
     """
 
     settings: Settings
     service: QueryService
     stats: DatasetStats
     report: Report
+    version: str
+    built: datetime
 
 
 def state(app: Flask | None = None) -> State:
