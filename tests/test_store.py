@@ -571,3 +571,45 @@ def test_remote_on_an_on_disk_oxigraph_server(data_file: Path, tmp_path: Path) -
             tuple(row) for row in EXPECTED_LABELS
         ]
         store.close()
+
+
+# -- bound values ---------------------------------------------------------------------
+
+HOSTILE = 'x" } } DROP ALL ; SELECT * { ?s ?p "'
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?label WHERE { ?city rdfs:label ?label FILTER(lang(?label) = ?lang) }",
+        "SELECT ?label { ?city rdfs:label ?label FILTER(lang(?label) = ?lang) }",
+        "SELECT ?label ?city ?lang WHERE { ?city rdfs:label ?label "
+        "FILTER(lang(?label) = ?lang) } ORDER BY ?label",
+    ],
+)
+def test_bindings_are_bound_in_patterns_filters_and_projection(store: Store, query: str) -> None:
+    bindings = (("city", ox.NamedNode(LAHTI)), ("lang", ox.Literal("sv")))
+    request = select(f"PREFIX rdfs: <{LABEL[:-5]}> {query}", bindings=bindings)
+    rows = rows_of(store.query(request, json_format()).body, json_format())
+    labels = [dict(row)["label"] for row in rows]
+    assert labels == ['"Lahtis"@sv']
+    if "?city ?lang" in query:
+        assert dict(rows[0])["city"] == f"<{LAHTI}>"
+        assert dict(rows[0])["lang"] == '"sv"'
+
+
+def test_a_bound_value_cannot_break_out_of_the_query(store: Store) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o FILTER(?o = ?value) }"
+    request = select(query, bindings=(("value", ox.Literal(HOSTILE)),))
+    assert rows_of(store.query(request, json_format()).body, json_format()) == []
+    assert store.count() == QUADS
+
+
+def test_bindings_in_a_construct(store: Store) -> None:
+    query = "CONSTRUCT { ?city ?p ?o } WHERE { ?city ?p ?o FILTER(isLiteral(?o)) }"
+    request = QueryRequest(query, QueryForm.CONSTRUCT, bindings=(("city", ox.NamedNode(LUND)),))
+    fmt = formats.by_key("nt")
+    assert fmt is not None
+    graph = graph_of(store.query(request, fmt).body, fmt)
+    assert {str(s) for s in graph.subjects()} == {LUND}
+    assert len(graph) > 3

@@ -44,6 +44,11 @@ class QueryRequest:
             empty, as ``FROM`` / ``FROM NAMED`` do.
         row_cap: the most solutions (or triples) to return; more are cut and the
             result says so.
+        bindings: values for variables of the query, as RDF terms (a named
+            query's parameters, the IRI of a page), never pasted into its text:
+            rdflib binds them with ``initBindings``; Oxigraph and remote stores
+            get a ``VALUES`` block written by pyoxigraph
+            (:mod:`partnergraph.store.bindings`).
     """
 
     query: str
@@ -51,6 +56,11 @@ class QueryRequest:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
     row_cap: int = 10_000
+    bindings: tuple[tuple[str, Term], ...] = ()
+
+
+#: A value a variable can be bound to.
+Term = ox.NamedNode | ox.Literal
 
 
 @dataclass(frozen=True)
@@ -126,4 +136,5 @@ __all__ = [
     "Store",
     "StoreSpec",
     "StoreUnavailable",
+    "Term",
 ]

@@ -243,3 +243,33 @@ def _resolve(token: Token, prefixes: dict[str, str], base: str) -> str:
         return urljoin(base, iri) if base else iri
     prefix, local = token.text.split(":", 1)
     return prefixes.get(prefix, "") + re.sub(r"\\(.)", r"\1", local)
+
+
+def where_group_start(text: str) -> int | None:
+    """The offset just inside the opening brace of a query's outermost WHERE group.
+
+    The template of a ``CONSTRUCT`` (all but the short ``CONSTRUCT WHERE`` form)
+    and parenthesised expressions (``EXISTS`` in a projection) are skipped.
+
+    Returns:
+        The offset after the brace, or None when the query has no group (a
+        ``DESCRIBE <iri>`` without ``WHERE``).
+    """
+    depth = 0
+    skip_template = False
+    for token in tokens(text):
+        keyword = token.keyword
+        if keyword == "CONSTRUCT" and depth == 0:
+            skip_template = True
+        elif keyword == "WHERE" and depth == 0:
+            skip_template = False
+        elif token.text == "{" and depth == 0 and not skip_template:
+            return token.start + 1
+        if token.kind is TokenKind.PUNCT:
+            if token.text in OPENERS:
+                depth += 1
+            elif token.text in CLOSERS:
+                depth = max(0, depth - 1)
+                if depth == 0 and token.text == "}":
+                    skip_template = False
+    return None

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from pyparsing import ParseBaseException
@@ -37,6 +37,7 @@ from rdflib.plugins.sparql.evaluate import evalQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result, ResultSerializer
+from rdflib.term import Identifier
 
 from partnergraph.errors import QueryRejected
 from partnergraph.formats import Format, Kind
@@ -128,7 +129,8 @@ class MemoryStore:
             raise QueryRejected("SERVICE (federated query) is not allowed on this endpoint")
         dataset = self._dataset(request, query.algebra.get("datasetClause") or ())
         query.algebra["datasetClause"] = None  # never let rdflib load a FROM graph
-        return self._run(evalQuery(dataset, query, {}), request.row_cap, fmt)
+        bindings = {name: cast(Identifier, to_rdflib(term)) for name, term in request.bindings}
+        return self._run(evalQuery(dataset, query, bindings), request.row_cap, fmt)
 
     def _dataset(self, request: QueryRequest, clauses: Sequence[CompValue]) -> Dataset:
         """The RDF dataset of the query, from graphs this store holds only."""

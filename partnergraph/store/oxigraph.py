@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from partnergraph.errors import BadRequest, StoreUnavailable
 from partnergraph.formats import Format
 from partnergraph.store.base import QueryRequest, QueryResult
+from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import refuse_service
 from partnergraph.store.results import (
     announce,
@@ -122,7 +123,8 @@ class OxigraphStore:
         if not self.allow_federation:
             refuse_service(request.query)
         try:
-            result = self.store.query(request.query, **_dataset(request))
+            query = with_values(request.query, request.bindings)
+            result = self.store.query(query, **_dataset(request))
         except SyntaxError as exc:
             raise oxigraph_syntax_error(exc) from exc
         except OSError as exc:

@@ -31,7 +31,13 @@ import pyoxigraph as ox
 
 from partnergraph.errors import QueryOutOfMemory, QueryTimeout, StoreUnavailable
 from partnergraph.formats import Format
-from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, QuerySyntaxError
+from partnergraph.store.base import (
+    QueryForm,
+    QueryRequest,
+    QueryResult,
+    QuerySyntaxError,
+)
+from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import dataset_clauses, refuse_service
 from partnergraph.store.results import (
     announce,
@@ -199,7 +205,7 @@ class RemoteStore:
             # server does): name the query's own dataset as protocol parameters too.
             defaults, named = dataset_clauses(request.query)
         form = {
-            "query": request.query,
+            "query": with_values(request.query, request.bindings),
             "default-graph-uri": list(defaults),
             "named-graph-uri": list(named),
         }
