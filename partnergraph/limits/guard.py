@@ -28,6 +28,8 @@ Warning:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from partnergraph.errors import PayloadTooLarge, QueryRejected
 from partnergraph.settings import Settings
 from partnergraph.store.base import QueryForm, QuerySyntaxError
@@ -56,6 +58,10 @@ GROUP_KEYWORDS = frozenset(
     | {"LATERAL", "AS"}
 )
 
+#: Queries up to this many characters have their verdict remembered (the web layer
+#: and the query service both ask; clients repeat queries).
+CACHED_QUERY_CHARS = 16_384
+
 _FORMS = {form.value: form for form in QueryForm}
 _PROLOGUE = frozenset({"BASE", "PREFIX", "VERSION"})
 
@@ -83,17 +89,25 @@ def inspect_query(text: str, settings: Settings) -> QueryForm:
         raise PayloadTooLarge(
             f"the query is longer than the limit of {settings.max_request_bytes} bytes"
         )
-    return _Inspection(text, settings).run()
+    if len(text) > CACHED_QUERY_CHARS:
+        return _Inspection(text, settings.max_nesting_depth, settings.allow_federation).run()
+    return _inspect(text, settings.max_nesting_depth, settings.allow_federation)
+
+
+@lru_cache(maxsize=256)
+def _inspect(text: str, max_nesting_depth: int, allow_federation: bool) -> QueryForm:
+    """The verdict on an accepted query, remembered (a refusal raises and is not kept)."""
+    return _Inspection(text, max_nesting_depth, allow_federation).run()
 
 
 class _Inspection:
     """One pass over the tokens of one query."""
 
-    def __init__(self, text: str, settings: Settings) -> None:
+    def __init__(self, text: str, max_nesting_depth: int, allow_federation: bool) -> None:
         self.text = text
-        self.depth_limit = settings.max_nesting_depth
-        self.element_limit = ELEMENTS_PER_LEVEL * settings.max_nesting_depth
-        self.allow_federation = settings.allow_federation
+        self.depth_limit = max_nesting_depth
+        self.element_limit = ELEMENTS_PER_LEVEL * max_nesting_depth
+        self.allow_federation = allow_federation
         self.brackets: list[str] = []
         self.chains: list[int] = [0]
         self.elements = 0

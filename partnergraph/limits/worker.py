@@ -7,8 +7,9 @@ in-memory store, opening an on-disk one read-only), denies itself the network
 unless federation is allowed, caps its address space at what it then holds
 plus ``query_memory_mb``, says it is ready, and answers one request at a time:
 
-* ``("query", QueryRequest, format key)`` → ``("result", rows, truncated)``
-  followed by the body as raw bytes;
+* ``("query", QueryRequest, format key)`` → one message: the result header
+  (:data:`RESULT`, packed rows and cut flag) followed by the body, so that an
+  answer is one write and one read;
 * ``("count",)`` → ``("count", n)``;
 * any failure → ``("error", class name, message, line, column)``.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import os
 import signal
+import struct
 import sys
 import threading
 from multiprocessing.connection import Connection
@@ -31,6 +33,11 @@ from partnergraph.limits import sandbox
 from partnergraph.settings import Settings
 from partnergraph.store import open_store
 from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, Store, StoreSpec
+
+#: The header of a result message: a tag that no pickle starts with, the number
+#: of rows (-1 for an ASK) and whether the row cap cut the result.
+RESULT = struct.Struct("<cqB")
+RESULT_TAG = b"R"
 
 #: The stack of the thread that runs queries.
 STACK_BYTES = 256 * 2**20
@@ -88,8 +95,8 @@ def _answer(
         if fmt is None:
             raise ValueError(f"unknown format {key!r}")
         result = store.query(request, fmt)
-        connection.send(("result", result.rows, result.truncated))
-        connection.send_bytes(result.body)
+        rows = -1 if result.rows is None else result.rows
+        connection.send_bytes(RESULT.pack(RESULT_TAG, rows, result.truncated) + result.body)
     except QuerySyntaxError as exc:
         connection.send(("error", "QuerySyntaxError", exc.detail, exc.line, exc.column))
     except PartnergraphError as exc:

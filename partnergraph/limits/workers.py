@@ -31,6 +31,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import threading
@@ -52,7 +53,9 @@ from partnergraph.errors import (
     StoreUnavailable,
 )
 from partnergraph.formats import Format
+from partnergraph.limits import worker as worker_main
 from partnergraph.limits.guard import inspect_query
+from partnergraph.limits.worker import RESULT, RESULT_TAG
 from partnergraph.settings import Settings
 from partnergraph.store import open_store, prepare, store_spec
 from partnergraph.store.base import (
@@ -309,13 +312,17 @@ class _Pool:
             worker.connection.send(message)
             if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
                 raise _Overtime
-            header = worker.connection.recv()
-            body = worker.connection.recv_bytes() if header[0] == "result" else None
+            data = worker.connection.recv_bytes()
         except (EOFError, OSError):
             raise _Died from None
+        if data[:1] == RESULT_TAG:
+            _, rows, truncated = RESULT.unpack_from(data)
+            header = ("result", None if rows < 0 else rows, bool(truncated))
+            return header, data[RESULT.size :]
+        header = pickle.loads(data)  # noqa: S301 - our own worker, on a private pipe (as recv())
         if header[0] == "error":
             raise _error(header)
-        return header, body
+        return header, None
 
     def death(self, worker: _Worker) -> PartnergraphError:
         code = worker.process.exitcode
@@ -352,8 +359,6 @@ class _Pool:
         return worker
 
     def launch(self) -> _Worker:
-        from partnergraph.limits import worker as worker_main
-
         parent, child = self.context.Pipe()
         process = self.context.Process(
             target=worker_main.main,
