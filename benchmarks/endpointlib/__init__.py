@@ -1,0 +1,1 @@
+"""The parts of the endpoint benchmark (``benchmarks/endpoint.py`` runs it)."""
