@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run install system-packages build validate serve test lint typecheck bench clean
+.PHONY: run install system-packages build validate dump serve test lint typecheck bench bench-dumps clean
 
 run: install ## install, then build, validate and serve the graph on http://127.0.0.1:8000/
 	$(VENV)/bin/partnergraph serve
@@ -39,6 +39,9 @@ build: install ## validate graph/ and write out/partnergraph.nq
 validate: install ## validate graph/ and print the report
 	$(VENV)/bin/partnergraph validate
 
+dump: install ## validate graph/ and write a release of dumps into out/dumps/
+	$(VENV)/bin/partnergraph dump
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -52,6 +55,9 @@ test: lint typecheck ## install, lint, type-check and run the whole test suite
 bench: install ## validation benchmark (see benchmarks/README.md)
 	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) benchmarks/validate.py
+
+bench-dumps: install ## dumps against oxigraph dump (see benchmarks/README.md)
+	$(PY) benchmarks/dumps.py
 
 clean:
 	rm -rf $(VENV) node_modules out .pytest_cache .mypy_cache .ruff_cache

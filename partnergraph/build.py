@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from partnergraph.dumps.canonical import canonicalize
+from partnergraph.dumps.manifest import Release
+from partnergraph.dumps.release import write_release
 from partnergraph.errors import ValidationFailed
 from partnergraph.settings import Settings
 from partnergraph.validation import Report, load_data, load_shapes, validate_store
@@ -28,6 +31,7 @@ class BuildResult:
         version: the SHA-256 (hex) of the sorted N-Quads of ``store``: it changes
             when, and only when, the data changes (ETags, release ids).
         built: when the build ran (UTC, whole seconds): ``Last-Modified``, release dates.
+        release: the release of dumps written (setting ``dumps``), or None.
     """
 
     store: ox.Store
@@ -35,6 +39,7 @@ class BuildResult:
     output: Path | None
     version: str
     built: datetime
+    release: Release | None = None
 
 
 def build(settings: Settings, write: bool = True) -> BuildResult:
@@ -45,7 +50,8 @@ def build(settings: Settings, write: bool = True) -> BuildResult:
 
     Args:
         settings: the settings.
-        write: write ``{output_dir}/partnergraph.nq`` (sorted N-Quads).
+        write: write ``{output_dir}/partnergraph.nq`` (sorted canonical N-Quads) and,
+            with the setting ``dumps``, a release into ``dumps_dir`` (see docs/dumps.md).
 
     Returns:
         The build result.
@@ -62,16 +68,20 @@ def build(settings: Settings, write: bool = True) -> BuildResult:
         raise ValidationFailed(
             report, f"the graph has {counts['Violation']} violations; nothing was built"
         )
-    content = sorted_nquads(store)
+    canonical = canonicalize(store)
+    content = canonical.text()
     output = write_atomically(content, settings.output_dir / GRAPH_FILE) if write else None
     version = hashlib.sha256(content).hexdigest()
     built = datetime.now(UTC).replace(microsecond=0)
-    return BuildResult(store, report, output, version, built)
+    release = None
+    if write and settings.dumps:
+        release = write_release(store, settings, built, canonical=canonical)
+    return BuildResult(store, report, output, version, built, release)
 
 
 def sorted_nquads(store: ox.Store) -> bytes:
-    """Every quad of ``store`` as N-Quads, one per line, sorted (UTF-8)."""
-    return "".join(sorted(str(quad) + " .\n" for quad in store)).encode("utf-8")
+    """Every quad of ``store`` as canonical N-Quads (RDFC-1.0 blank node labels), sorted."""
+    return canonicalize(store).text()
 
 
 def write_atomically(content: bytes, target: Path) -> Path:

@@ -16,6 +16,7 @@ from typing import Any
 
 from partnergraph import __version__
 from partnergraph.build import build
+from partnergraph.dumps import dumps_folder, write_release
 from partnergraph.errors import ConfigurationError, DataFileError, ValidationFailed
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings, load
@@ -54,6 +55,18 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--format", choices=FORMATS, default="text", help="report format")
     _engine_option(build_cmd)
 
+    dump = sub.add_parser(
+        "dump",
+        help="validate graph/ and write a release of dumps",
+        description="Load graph/, derive, validate, and write a release into the dumps "
+        "folder: Turtle, N-Triples, N-Quads, TriG and JSON-LD, each also gzipped, with "
+        "SHA256SUMS, a manifest and the changes since the previous release. The same data "
+        "gives the same release; nothing is written when validation fails.",
+    )
+    dump.add_argument("--out", dest="dumps_out", type=Path, help="dumps folder (dumps_dir)")
+    dump.add_argument("--format", choices=FORMATS, default="text", help="report format")
+    _engine_option(dump)
+
     serve = sub.add_parser(
         "serve",
         help="build, validate and serve the SPARQL endpoint with gunicorn",
@@ -81,6 +94,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["validator"] = args.validator
     if getattr(args, "out", None):
         overrides["output_dir"] = args.out
+    if getattr(args, "dumps_out", None):
+        overrides["dumps_dir"] = str(args.dumps_out)
     return load(overrides)
 
 
@@ -122,7 +137,7 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(render(report, args.format, ns))
         return EXIT_OK if report.conforms else EXIT_INVALID
     try:
-        result = build(settings)
+        result = build(settings, write=args.command == "build")
     except ValidationFailed as exc:
         if isinstance(exc.report, Report):
             sys.stdout.write(render(exc.report, args.format, ns))
@@ -130,7 +145,13 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if result.report.findings:
         sys.stdout.write(render(result.report, args.format, ns))
-    print(f"built {len(result.store)} quads into {result.output}", file=sys.stderr)
+    release = result.release
+    if args.command == "dump":
+        release = write_release(result.store, settings, result.built)
+    else:
+        print(f"built {len(result.store)} quads into {result.output}", file=sys.stderr)
+    if release is not None:
+        print(f"release {release.id} in {dumps_folder(settings) / release.id}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -20,6 +20,8 @@ class Kind(Enum):
     GRAPH = "graph"  # triples (CONSTRUCT, DESCRIBE, a resource's description)
     DATASET = "dataset"  # quads; a dataset format also carries a graph
     PAGE = "page"  # HTML for people
+    ROWS = "rows"  # a table as plain JSON rows of typed values (the named-query API)
+    FILE = "file"  # a published file that is not RDF: gzip, checksums, a manifest (the dumps)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,12 @@ FORMATS: tuple[Format, ...] = (
     Format("nq", "application/n-quads", (), Kind.DATASET, "nq", ox.RdfFormat.N_QUADS, "nquads"),
     Format("trig", "application/trig", (), Kind.DATASET, "trig", ox.RdfFormat.TRIG, "trig"),
     Format("html", "text/html", ("application/xhtml+xml",), Kind.PAGE, "html", None, ""),
+    Format("rows", "application/json", (), Kind.ROWS, "json", None, "", text=False),
+    # The dumps' other files. A .gz file is served as application/gzip (RFC 6713), never
+    # as a Content-Encoding, so the bytes a client saves are the bytes SHA256SUMS names.
+    Format("gz", "application/gzip", ("application/x-gzip",), Kind.FILE, "gz", None, "", False),
+    Format("txt", "text/plain", (), Kind.FILE, "txt", None, ""),
+    Format("manifest", "application/json", (), Kind.FILE, "json", None, "", text=False),
 )
 
 

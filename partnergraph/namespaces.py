@@ -17,6 +17,7 @@ SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 WD = "http://www.wikidata.org/entity/"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Namespaces:
             "void": VOID,
             "foaf": FOAF,
             "wd": WD,
+            "geo": GEO,
         }
 
     def sparql_prologue(self) -> str:

@@ -48,6 +48,17 @@ class Settings:
         "personal e-mail addresses and phone numbers) in what is built and served. "
         "Set to false to publish only organisational data.",
     )
+    dumps: bool = _setting(
+        True,
+        "Whether a build also writes a release of dumps (Turtle, N-Triples, N-Quads, TriG, "
+        "JSON-LD, each also gzipped, with SHA256SUMS, a manifest and the changes since the "
+        "previous release) into dumps_dir, which /dumps/ serves.",
+    )
+    dumps_dir: str = _setting(
+        "",
+        "The folder of the releases of dumps, one subfolder per release, served at /dumps/. "
+        "Empty: {output_dir}/dumps.",
+    )
     validator: str = _setting(
         "auto",
         "Which SHACL engine validates: 'pyshacl' (the reference), 'compiled' (the shapes "
@@ -102,10 +113,44 @@ class Settings:
         "queries are refused with a 400 before any engine parses them (both engines "
         "overflow their stack on a few thousand levels).",
     )
+    api_page_size: int = _setting(
+        100,
+        "The rows a page of a named query's answer holds (/api/queries/{name}) when the "
+        "call gives no limit. A call may ask for up to row_cap rows a page.",
+    )
     allow_federation: bool = _setting(
         False,
         "Whether user queries may use SERVICE. Off: SERVICE is refused with a 400 and "
         "nothing leaves the process. (LOAD and other updates are never accepted.)",
+    )
+
+    publisher_name: str = _setting(
+        "partnergraph",
+        "The publisher of the dataset, as the home page, VoID and DCAT-AP name it "
+        "(dcterms:publisher). Set it to the organisation that runs the deployment.",
+    )
+    publisher_url: str = _setting(
+        "",
+        "The publisher's web page (foaf:homepage). Empty: the home page of this site.",
+    )
+    contact_email: str = _setting(
+        "",
+        "The e-mail address of the dataset's contact point (dcat:contactPoint, "
+        "vcard:hasEmail). Empty: the contact point gives only the site's home page.",
+    )
+    licence: str = _setting(
+        "http://creativecommons.org/publicdomain/zero/1.0/",
+        "The IRI of the data licence (dcterms:license); the curation is CC0 1.0. The "
+        "quoted sentences remain their publishers' words.",
+    )
+    map_tiles: str = _setting(
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "The URL template of the map tiles under a municipality's map (Leaflet). Empty: "
+        "no tiles, only the markers (nothing is fetched from another site).",
+    )
+    map_attribution: str = _setting(
+        "© OpenStreetMap contributors",
+        "The attribution shown with the map tiles (text).",
     )
 
     def __post_init__(self) -> None:
@@ -130,9 +175,14 @@ class Settings:
             "query_memory_mb",
             "query_workers",
             "max_nesting_depth",
+            "api_page_size",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive, got {getattr(self, name)}")
+        for name in ("publisher_url", "licence", "map_tiles"):
+            value = getattr(self, name)
+            if value and not value.startswith(("https://", "http://")):
+                raise ConfigurationError(f"{name} must be an http(s) URL, got {value!r}")
         if self.validator not in {"auto", "pyshacl", "compiled"}:
             raise ConfigurationError(
                 f"validator must be 'auto', 'pyshacl' or 'compiled', got {self.validator!r}"

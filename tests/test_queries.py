@@ -15,6 +15,7 @@ from partnergraph.queries import (
     NamedQuery,
     Parameter,
     QueryFileError,
+    literal_term,
     load_queries,
     query_variables,
     read_query,
@@ -336,7 +337,7 @@ def rows(store: ox.Store, query: str, bindings: dict[ox.Variable, ox.Term] | Non
 
 def test_there_are_example_queries_for_the_editor() -> None:
     names = {q.name for q in QUERIES}
-    assert len(QUERIES) >= 4
+    assert len(QUERIES) >= 12
     assert {"partners-of-city", "network-members", "completeness-report"} <= names
     assert "partnership-sources" in names
 
@@ -356,10 +357,8 @@ def test_every_query_returns_rows_for_its_examples(graph: ox.Store, query: Named
         assert value is not None, f"{query.name}: parameter {param.name} has no example"
         if param.type in {"iri", "concept"}:
             bindings[ox.Variable(param.name)] = ox.NamedNode(resolve_iri(value, BASE))
-        elif param.type == "integer":
-            bindings[ox.Variable(param.name)] = ox.Literal(value, datatype=ox.NamedNode(XSD_INT))
         else:
-            bindings[ox.Variable(param.name)] = ox.Literal(value)
+            bindings[ox.Variable(param.name)] = literal_term(param.type, value)
 
     assert rows(graph, query.query, bindings) > 0
 
@@ -369,6 +368,3 @@ def test_every_query_declares_its_parameters_with_words(query: NamedQuery) -> No
     assert query.description, f"{query.name} has no description"
     for param in query.parameters:
         assert param.description, f"{query.name}: parameter {param.name} has no description"
-
-
-XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"

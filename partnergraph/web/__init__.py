@@ -5,6 +5,13 @@
 | ``/sparql`` | :mod:`.sparql` | SPARQL 1.1 Protocol, service description, query editor |
 | ``/-/static`` | :mod:`.editor` | the query editor's scripts and styles |
 | ``/-/health``, ``/-/limits`` | :mod:`.system` | health, and the limits in force |
+| ``/`` | :mod:`.pages` | the dataset's home page and label search |
+| ``/id/…``, ``/def/…``, ``/doc/…`` | :mod:`.resources` | linked data: 303, conneg |
+| ``/.well-known/void`` | :mod:`.wellknown` | VoID and DCAT-AP description of the dataset |
+| ``/shapes`` | :mod:`.shapes` | the SHACL shapes in force |
+| ``/-/static/leaflet``, ``/pages`` | :mod:`.assets` | Leaflet, the pages' style and script |
+| ``/api/`` | :mod:`.api` | the named queries of ``queries/`` as a web API, OpenAPI 3.1 |
+| ``/dumps/`` | :mod:`.dumps` | releases: dumps, checksums, manifests, changes |
 
 Every response carries CORS headers (:mod:`partnergraph.web.cors`) and
 ``X-Content-Type-Options: nosniff``; every error has one body
@@ -15,15 +22,41 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-from partnergraph.web import cors, editor, errors, sparql, system
+from partnergraph.web import (
+    api,
+    assets,
+    cors,
+    dumps,
+    editor,
+    errors,
+    i18n,
+    pages,
+    resources,
+    shapes,
+    sparql,
+    system,
+    wellknown,
+)
 
-BLUEPRINTS = (sparql.bp, editor.bp, system.bp)
+BLUEPRINTS = (
+    sparql.bp,
+    editor.bp,
+    system.bp,
+    api.bp,
+    assets.bp,
+    pages.bp,
+    resources.bp,
+    wellknown.bp,
+    shapes.bp,
+    dumps.bp,
+)
 
 
 def init_app(app: Flask) -> None:
     """Register the error handlers, the response headers and every blueprint."""
     errors.init_app(app)
     cors.init_app(app)
+    i18n.init_app(app)
     app.after_request(_nosniff)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

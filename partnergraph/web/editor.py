@@ -28,8 +28,6 @@ Warning:
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, cast
@@ -42,7 +40,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.blueprints import BlueprintSetupState
@@ -50,6 +47,7 @@ from flask.blueprints import BlueprintSetupState
 import partnergraph
 from partnergraph.namespaces import Namespaces
 from partnergraph.queries import NamedQuery, load_queries, rebase
+from partnergraph.web import assets
 from partnergraph.web.state import state
 
 bp = Blueprint("editor", __name__, url_prefix="/-/static")
@@ -57,19 +55,13 @@ bp = Blueprint("editor", __name__, url_prefix="/-/static")
 #: Where the app keeps the named queries, read once when the blueprint is registered.
 QUERIES = "partnergraph.queries"
 #: The app config key that overrides where ``node_modules/`` is.
-NODE_MODULES = "PARTNERGRAPH_NODE_MODULES"
-YASGUI_PACKAGE: Final = Path("@zazuko") / "yasgui"
+NODE_MODULES = assets.NODE_MODULES
+YASGUI_PACKAGE: Final = "@zazuko/yasgui"
 
 _PACKAGE_DIR = Path(partnergraph.__file__).resolve().parent
 _OWN_DIR = _PACKAGE_DIR / "static" / "editor"
-_MEDIA_TYPES: Final = {
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".map": "application/json; charset=utf-8",
-}
 _YASGUI_FILES: Final = frozenset({"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"})
 _OWN_FILES: Final = frozenset({"editor.js", "editor.css"})
-_YEAR = 365 * 24 * 60 * 60
 
 #: Only this site's own files run; YASGUI sets inline styles; it may query any endpoint.
 CONTENT_SECURITY_POLICY: Final = (
@@ -113,17 +105,8 @@ def named_queries(app: Flask | None = None) -> tuple[NamedQuery, ...]:
 
 def installed_yasgui(app: Flask | None = None) -> Yasgui | None:
     """The YASGUI build in ``node_modules/``, or None when it is not installed."""
-    app = app or current_app
-    modules = Path(app.config.get(NODE_MODULES) or _PACKAGE_DIR.parent / "node_modules")
-    package = modules / YASGUI_PACKAGE
-    try:
-        version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    build = package / "build"
-    if not isinstance(version, str) or not all((build / f).is_file() for f in _YASGUI_FILES):
-        return None
-    return Yasgui(version, build)
+    package = assets.installed(YASGUI_PACKAGE, "build", _YASGUI_FILES, app or current_app)
+    return None if package is None else Yasgui(package.version, package.files)
 
 
 def render_editor() -> Response:
@@ -179,7 +162,7 @@ def yasgui(version: str, filename: str) -> Response:
     installed = installed_yasgui()
     if installed is None or version != installed.version or filename not in _YASGUI_FILES:
         abort(404)
-    return _asset(installed.build / filename, immutable=True)
+    return assets.send_asset(installed.build / filename, immutable=True)
 
 
 @bp.route("/editor/<filename>")
@@ -188,7 +171,7 @@ def asset(filename: str) -> Response:
     if filename not in _OWN_FILES:
         abort(404)
     path = _OWN_DIR / filename
-    return _asset(path, immutable=request.args.get("v") == _fingerprint(path))
+    return assets.send_asset(path, immutable=request.args.get("v") == assets.fingerprint(path))
 
 
 def _page(html: str) -> Response:
@@ -197,22 +180,5 @@ def _page(html: str) -> Response:
     return response
 
 
-def _asset(path: Path, immutable: bool) -> Response:
-    response = send_file(path, mimetype=_MEDIA_TYPES[path.suffix], conditional=True, etag=True)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if immutable:
-        response.cache_control.public = True
-        response.cache_control.max_age = _YEAR
-        response.cache_control.immutable = True
-    else:
-        response.cache_control.max_age = None
-        response.cache_control.no_cache = True
-    return response
-
-
 def _own_url(filename: str) -> str:
-    return url_for("editor.asset", filename=filename, v=_fingerprint(_OWN_DIR / filename))
-
-
-def _fingerprint(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return url_for("editor.asset", filename=filename, v=assets.fingerprint(_OWN_DIR / filename))

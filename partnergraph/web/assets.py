@@ -1,0 +1,133 @@
+"""Static files under ``/-/static/``: the pages' own style and script, and Leaflet.
+
+Leaflet (the map of a municipality's partners) comes from the npm registry like
+the query editor's YASGUI: ``npm ci`` (run by ``make install``) installs it into
+``node_modules/``; nothing of it is in git, nothing comes from a CDN.
+
+| route | answers |
+| --- | --- |
+| ``/-/static/leaflet/{version}/{file}`` | Leaflet's built JS and CSS |
+| ``/-/static/pages/{file}?v={hash}`` | the pages' own style sheet and map script |
+
+Both are cached for a year (``immutable``) as their URLs change with what they
+hold; a page file asked with an outdated hash is ``no-cache``. The helpers here
+also serve the editor's files (:mod:`partnergraph.web.editor`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from flask import Blueprint, Flask, Response, abort, current_app, request, send_file, url_for
+
+import partnergraph
+
+bp = Blueprint("assets", __name__, url_prefix="/-/static")
+
+#: The app config key that overrides where ``node_modules/`` is.
+NODE_MODULES: Final = "PARTNERGRAPH_NODE_MODULES"
+LEAFLET_FILES: Final = frozenset({"leaflet.js", "leaflet.css", "leaflet.js.map"})
+
+_PACKAGE_DIR = Path(partnergraph.__file__).resolve().parent
+_OWN_DIR = _PACKAGE_DIR / "static" / "pages"
+_OWN_FILES: Final = frozenset({"pages.css", "map.js"})
+_MEDIA_TYPES: Final = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".map": "application/json; charset=utf-8",
+}
+_YEAR: Final = 365 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Package:
+    """An npm package installed in ``node_modules/``.
+
+    Attributes:
+        version: its version (part of the asset URLs).
+        files: the folder of its built files.
+    """
+
+    version: str
+    files: Path
+
+
+def node_modules(app: Flask | None = None) -> Path:
+    """The ``node_modules/`` folder: the app's setting, else beside the package."""
+    app = app or current_app
+    return Path(app.config.get(NODE_MODULES) or _PACKAGE_DIR.parent / "node_modules")
+
+
+def installed(
+    name: str, build: str, files: frozenset[str], app: Flask | None = None
+) -> Package | None:
+    """The package ``name`` when it is installed with every one of ``files`` in its
+    folder ``build``, else None."""
+    package = node_modules(app) / name
+    try:
+        version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    folder = package / build
+    if not isinstance(version, str) or not all((folder / f).is_file() for f in files):
+        return None
+    return Package(version, folder)
+
+
+def leaflet(app: Flask | None = None) -> Package | None:
+    """The installed Leaflet build, or None."""
+    return installed("leaflet", "dist", LEAFLET_FILES, app)
+
+
+def send_asset(path: Path, immutable: bool) -> Response:
+    """A static file: a year in caches when ``immutable``, else revalidated each time."""
+    response = send_file(path, mimetype=_MEDIA_TYPES[path.suffix], conditional=True, etag=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if immutable:
+        response.cache_control.public = True
+        response.cache_control.max_age = _YEAR
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.max_age = None
+        response.cache_control.no_cache = True
+    return response
+
+
+def fingerprint(path: Path) -> str:
+    """A short hash of a file's content, for its URL."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def own_url(filename: str) -> str:
+    """The URL of one of the pages' own files, with its fingerprint."""
+    return url_for("assets.page_file", filename=filename, v=fingerprint(_OWN_DIR / filename))
+
+
+def leaflet_url(filename: str) -> str | None:
+    """The URL of a Leaflet file, or None when Leaflet is not installed."""
+    package = leaflet()
+    if package is None:
+        return None
+    return url_for("assets.leaflet_file", version=package.version, filename=filename)
+
+
+@bp.route("/leaflet/<version>/<filename>")
+def leaflet_file(version: str, filename: str) -> Response:
+    """A file of the installed Leaflet build; its URL changes with the version."""
+    package = leaflet()
+    if package is None or version != package.version or filename not in LEAFLET_FILES:
+        abort(404)
+    return send_asset(package.files / filename, immutable=True)
+
+
+@bp.route("/pages/<filename>")
+def page_file(filename: str) -> Response:
+    """The pages' own style sheet or map script."""
+    if filename not in _OWN_FILES:
+        abort(404)
+    path = _OWN_DIR / filename
+    return send_asset(path, immutable=request.args.get("v") == fingerprint(path))
