@@ -63,7 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions[EXTENSION] = State(
-        settings, service, stats, result.report, result.version, result.built
+        settings, service, stats, result.report, result.version, result.built, result.release
     )
     weakref.finalize(app, service.close)
     web.init_app(app)

@@ -141,9 +141,9 @@ class Site:
         version: the dataset version (SHA-256 of the build).
         built: when the served graph was built.
         dumps: the DCAT description of the current release of dumps, merged in as
-            it is (``partnergraph.dumps.dcat.describe_release(release, base,
-            current=True)``: the distributions and ``void:dataDump`` links). Empty
-            until the app holds a release: then no dump is claimed.
+            it is (``partnergraph.dumps.dcat.describe_release``: the distributions
+            and ``void:dataDump`` links). Empty when the app wrote no release
+            (setting ``dumps`` off): then no dump is claimed.
     """
 
     root: str
@@ -232,7 +232,6 @@ def _triples(
     yield _t(dataset, VOID + "uriSpace", ox.Literal(ns.id))
     yield _t(dataset, VOID + "sparqlEndpoint", sparql)
     yield from _endpoint(dataset, sparql, settings, site)
-    # DUMPS (issue 5): the release's distributions, once the app holds a release.
     yield from site.dumps
 
 

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
 from partnergraph.validation import load_shapes
+from partnergraph.web.state import state
 
 from .linkeddata import parse, real_app
 from .paths import DATA, ROOT
@@ -127,6 +128,19 @@ def test_home_links_to_everything(client: FlaskClient) -> None:
         "/.well-known/void",
     ):
         assert target in hrefs, target
+
+
+def test_home_links_the_files_of_the_current_release(app: Flask, client: FlaskClient) -> None:
+    release = state(app).release
+    assert release is not None
+    hrefs = links(page(client, "/")).hrefs
+    dumps = [f.name for f in release.files if f.role == "dump"]
+    assert {"partnergraph.nq", "partnergraph.ttl.gz"} <= set(dumps)
+    for name in dumps:
+        href = f"/dumps/{release.id}/{name}"
+        assert href in hrefs, href
+        with client.head(href) as response:
+            assert response.status_code == 200
 
 
 def test_search_finds_labels_in_any_language(client: FlaskClient) -> None:

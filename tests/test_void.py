@@ -22,6 +22,7 @@ from rdflib import RDF, SH, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, VOID
 
 from partnergraph.namespaces import Namespaces
+from partnergraph.web.state import state
 
 from .linkeddata import PARSERS, built_store, parse, real_app
 from .paths import BASE, ROOT
@@ -29,6 +30,7 @@ from .paths import BASE, ROOT
 DCAT_AP = ROOT.parent / "shared" / "reference" / "dcat-ap-3.0.1"
 SHAPES_FILES = ("dcat-ap-SHACL.ttl", "ranges.ttl", "mdr-vocabularies.shape.ttl")
 DATASET = URIRef(BASE + "id/dataset/partnergraph")
+SPDX = "http://spdx.org/rdf/terms#"
 NS = Namespaces(BASE)
 
 
@@ -59,7 +61,29 @@ def test_every_format_says_the_same(
     assert response.status_code == 200
     got = parse(client, response.data, key, "http://localhost/.well-known/void")
     assert len(got) == len(description)
-    assert set(got.subjects(RDF.type, DCAT.Dataset)) == {DATASET}
+    assert set(got.subjects(RDF.type, DCAT.Dataset)) == set(
+        description.subjects(RDF.type, DCAT.Dataset)
+    )
+    assert DATASET in set(got.subjects(RDF.type, DCAT.Dataset))
+
+
+def test_the_current_release_of_dumps_is_described(
+    app: Flask, client: FlaskClient, description: rdflib.Graph
+) -> None:
+    release = state(app).release
+    assert release is not None
+    node = URIRef(f"http://localhost/dumps/{release.id}/#release")
+    assert (DATASET, URIRef(str(DCAT) + "hasCurrentVersion"), node) in description
+    dumps = set(description.objects(DATASET, VOID.dataDump))
+    named = {f"http://localhost/dumps/{release.id}/{f.name}" for f in release.files}
+    assert dumps
+    assert {str(d) for d in dumps} <= named
+    for dump in dumps:  # every file the description names is served
+        with client.head(str(dump).removeprefix("http://localhost")) as response:
+            assert response.status_code == 200
+    for distribution in description.objects(DATASET, DCAT.distribution):
+        if (distribution, DCAT.downloadURL, None) in description:
+            assert description.value(distribution, URIRef(SPDX + "checksum")) is None
 
 
 def test_the_dataset_is_described_in_void_and_dcat(app: Flask, description: rdflib.Graph) -> None:

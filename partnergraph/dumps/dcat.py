@@ -55,21 +55,28 @@ def release_url(base_iri: str, release_id: str) -> str:
     return f"{base_iri}dumps/{release_id}/"
 
 
-def describe_release(release: Release, base_iri: str, current: bool = False) -> list[ox.Triple]:
+def describe_release(
+    release: Release, base_iri: str, current: bool = False, checksums: bool = True
+) -> list[ox.Triple]:
     """The DCAT description of ``release``.
 
     Args:
         release: the release (its manifest).
         base_iri: the base IRI the dumps are served under (``{base}dumps/``).
         current: also link the dataset to it as its current version.
+        checksums: give each distribution its ``spdx:checksum``. The DCAT-AP
+            description leaves them out: DCAT-AP 3.0.1's controlled-vocabulary
+            shape wants an ``https://spdx.org/rdf/terms`` algorithm IRI, which
+            SPDX does not define (its terms are ``http://``); ``SHA256SUMS`` and
+            the release's ``manifest.ttl`` carry them.
 
     Returns:
         The triples (blank nodes for the checksums and extents).
     """
-    return list(_release(release, base_iri, current))
+    return list(_release(release, base_iri, current, checksums))
 
 
-def _release(release: Release, base: str, current: bool) -> Iterator[ox.Triple]:
+def _release(release: Release, base: str, current: bool, checksums: bool) -> Iterator[ox.Triple]:
     folder = release_url(base, release.id)
     node = ox.NamedNode(folder + "#release")
     dataset = ox.NamedNode(release.dataset.iri)
@@ -90,7 +97,8 @@ def _release(release: Release, base: str, current: bool) -> Iterator[ox.Triple]:
         licence = ox.NamedNode(release.dataset.licence)
         yield _t(node, DCTERMS + "license", licence)
         yield _t(licence, RDF + "type", ox.NamedNode(DCTERMS + "LicenseDocument"))
-    yield _t(SHA256, RDF + "type", ox.NamedNode(SPDX + "ChecksumAlgorithm"))
+    if checksums:
+        yield _t(SHA256, RDF + "type", ox.NamedNode(SPDX + "ChecksumAlgorithm"))
     if release.previous:
         previous = ox.NamedNode(release_url(base, release.previous) + "#release")
         yield _t(node, DCAT + "previousVersion", previous)
@@ -113,7 +121,7 @@ def _release(release: Release, base: str, current: bool) -> Iterator[ox.Triple]:
         if entry.role == "manifest" and entry.format != "ttl":
             continue
         owner = node if entry.role in ("dump", "manifest") else ox.NamedNode(folder + "#changes")
-        yield from _distribution(owner, folder, entry, release)
+        yield from _distribution(owner, folder, entry, release, checksums)
         if current and entry.role == "dump":
             yield _t(dataset, DCAT + "distribution", ox.NamedNode(folder + "#" + entry.name))
             yield _t(dataset, VOID + "dataDump", ox.NamedNode(folder + entry.name))
@@ -123,7 +131,7 @@ def _release(release: Release, base: str, current: bool) -> Iterator[ox.Triple]:
 
 
 def _distribution(
-    owner: ox.NamedNode, folder: str, entry: FileEntry, release: Release
+    owner: ox.NamedNode, folder: str, entry: FileEntry, release: Release, checksums: bool
 ) -> Iterator[ox.Triple]:
     node = ox.NamedNode(folder + "#" + entry.name)
     yield _t(owner, DCAT + "distribution", node)
@@ -136,11 +144,12 @@ def _distribution(
     if entry.compression == "gzip":
         yield from _media_type(node, DCAT + "compressFormat", entry.media_type)
     yield _t(node, DCAT + "byteSize", _literal(str(entry.bytes), "nonNegativeInteger"))
-    checksum = ox.BlankNode()
-    yield _t(node, SPDX + "checksum", checksum)
-    yield _t(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
-    yield _t(checksum, SPDX + "algorithm", SHA256)
-    yield _t(checksum, SPDX + "checksumValue", _literal(entry.sha256, "hexBinary"))
+    if checksums:
+        checksum = ox.BlankNode()
+        yield _t(node, SPDX + "checksum", checksum)
+        yield _t(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
+        yield _t(checksum, SPDX + "algorithm", SHA256)
+        yield _t(checksum, SPDX + "checksumValue", _literal(entry.sha256, "hexBinary"))
     if entry.count is not None and entry.unit:
         extent = ox.BlankNode()
         yield _t(node, DCTERMS + "extent", extent)

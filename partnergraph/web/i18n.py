@@ -30,6 +30,12 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "query_editor": {"en": "SPARQL query editor", "sv": "SPARQL-frågor", "fi": "SPARQL-kyselyt"},
     "named_queries": {"en": "Named queries", "sv": "Namngivna frågor", "fi": "Valmiit kyselyt"},
     "dumps": {"en": "Downloads", "sv": "Nedladdningar", "fi": "Lataukset"},
+    "current_release": {
+        "en": "Current release",
+        "sv": "Aktuell version",
+        "fi": "Nykyinen julkaisu",
+    },
+    "all_releases": {"en": "All releases", "sv": "Alla versioner", "fi": "Kaikki julkaisut"},
     "vocabulary": {"en": "Vocabulary", "sv": "Vokabulär", "fi": "Sanasto"},
     "shapes": {"en": "Shapes", "sv": "Former (SHACL)", "fi": "Muodot (SHACL)"},
     "dataset_description": {

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
 
 from partnergraph import dataset, search
 from partnergraph.describe import Labels
+from partnergraph.dumps.manifest import Release
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import assets, headers
@@ -61,6 +62,8 @@ def home() -> Response:
             "licence_name": LICENCES.get(settings.licence, settings.licence),
             "counts": dataset.counts(current.service, ns),
             "municipalities": [show.label(m) for m in municipalities],
+            "release": current.release,
+            "downloads": _downloads(current.release),
         },
     )
     html = by_key("html")
@@ -69,3 +72,14 @@ def home() -> Response:
     asked = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16] if query else ""
     variant = f"home-{language}-{asked}"
     return headers.conditional(response, variant, headers.PAGE, vary=("Accept-Language",))
+
+
+def _downloads(release: Release | None) -> list[tuple[str, str, int]]:
+    """The dump files of the current release: (name, URL, bytes)."""
+    if release is None:
+        return []
+    return [
+        (f.name, url_for("dumps.release_file", release_id=release.id, name=f.name), f.bytes)
+        for f in release.files
+        if f.role == "dump"
+    ]

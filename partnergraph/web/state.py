@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from partnergraph.dumps.manifest import Release
 from partnergraph.limits.workers import QueryService
 from partnergraph.settings import Settings
 from partnergraph.validation import Report
@@ -31,6 +32,7 @@ class State:
         version: the dataset version, the SHA-256 of the built graph's sorted
             N-Quads: it changes when, and only when, the data changes (ETags).
         built: when the served graph was built (UTC; ``Last-Modified``).
+        release: the release of dumps the build wrote (setting ``dumps``), or None.
     """
 
     settings: Settings
@@ -39,6 +41,7 @@ class State:
     report: Report
     version: str
     built: datetime
+    release: Release | None = None
 
 
 def state(app: Flask | None = None) -> State:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from partnergraph import dataset, documents
+from partnergraph.dumps.dcat import describe_release
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import headers
 from partnergraph.web.sparql import negotiate
@@ -22,7 +23,13 @@ bp = Blueprint("wellknown", __name__, url_prefix="/.well-known")
 def site() -> dataset.Site:
     """Where this deployment answers, for the dataset description."""
     current = state()
-    return dataset.Site(request.url_root, current.version, current.built)
+    release = current.release
+    dumps = (
+        describe_release(release, request.url_root, current=True, checksums=False)
+        if release is not None
+        else ()
+    )
+    return dataset.Site(request.url_root, current.version, current.built, dumps)
 
 
 @bp.get("/void")
