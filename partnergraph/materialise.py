@@ -51,7 +51,8 @@ CONSTRUCT {
     void:classes ?classes .
 }
 WHERE {
-  { SELECT (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } }
+  { SELECT (COUNT(*) AS ?triples) WHERE {
+      SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }
   { SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {
       GRAPH ?g { ?e a ?t } FILTER (STRSTARTS(STR(?e), "{ids}")) } }
   { SELECT (COUNT(DISTINCT ?s) AS ?subjects) WHERE { GRAPH ?g { ?s ?p ?o } } }
@@ -62,6 +63,9 @@ WHERE {
 """
 
 
+VOID = "http://rdfs.org/ns/void#"
+
+
 def dataset_iri(ns: Namespaces) -> str:
     """The IRI of the dataset as a whole."""
     return ns.id + "dataset/partnergraph"
@@ -70,8 +74,12 @@ def dataset_iri(ns: Namespaces) -> str:
 def materialise(store: ox.Store, ns: Namespaces) -> None:
     """Add the derived graph to ``store``, replacing any earlier one.
 
-    The statistics count the curated graphs and the derived shortcuts; the
-    statistics' own triples are not part of their counts.
+    The statistics count the distinct triples of every graph, the derived
+    shortcuts and the statistics themselves included, so that ``void:triples``
+    is the number of triples the endpoint's default graph (their union) holds.
+    They are counted twice: the second count, over the store that already holds
+    the first, replaces only the values of the first, which changes no count,
+    so the statistics count themselves exactly.
 
     Args:
         store: the loaded curated graph.
@@ -84,10 +92,20 @@ def materialise(store: ox.Store, ns: Namespaces) -> None:
         _construct_into(store, prologue + query, derived)
     statistics = _STATISTICS.replace("{dataset}", dataset_iri(ns)).replace("{ids}", ns.id)
     _construct_into(store, prologue + statistics, derived)
+    recount = _constructed(store, prologue + statistics, derived)
+    dataset = ox.NamedNode(dataset_iri(ns))
+    for quad in list(store.quads_for_pattern(dataset, None, None, derived)):
+        if quad.predicate.value.startswith(VOID) and isinstance(quad.object, ox.Literal):
+            store.remove(quad)
+    store.extend(recount)
 
 
 def _construct_into(store: ox.Store, query: str, graph: ox.NamedNode) -> None:
+    store.extend(_constructed(store, query, graph))
+
+
+def _constructed(store: ox.Store, query: str, graph: ox.NamedNode) -> list[ox.Quad]:
     triples = store.query(query, use_default_graph_as_union=True)
-    store.extend(
+    return [
         ox.Quad(t.subject, t.predicate, t.object, graph) for t in cast(ox.QueryTriples, triples)
-    )
+    ]

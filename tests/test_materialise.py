@@ -78,4 +78,25 @@ def test_statistics_and_idempotence() -> None:
     assert len(store) == before
     rows = derived(store, f"SELECT ?t WHERE {{ <{dataset_iri(NS)}> void:triples ?t }}")
     curated, shortcuts = 19, 7  # 4 pg:partner, 1 org:memberOf, 2 pg:listedCount
-    assert rows == [(f'"{curated + shortcuts}"^^<http://www.w3.org/2001/XMLSchema#integer>',)]
+    statistics = 9  # a void:Dataset, 3 labels, 5 counts
+    assert rows == [
+        (f'"{curated + shortcuts + statistics}"^^<http://www.w3.org/2001/XMLSchema#integer>',)
+    ]
+
+
+def test_statistics_count_the_served_union_themselves_included() -> None:
+    """Regression (issue 4): void:triples disagreed with the service description."""
+    store = loaded()
+    graph_a = ox.NamedNode(BASE + "graph/a")
+    first = next(iter(store.quads_for_pattern(None, None, None, graph_a)))
+    store.add(ox.Quad(*first.triple, ox.NamedNode(BASE + "graph/c")))  # stated twice
+    materialise(store, NS)
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    expected = {
+        "triples": len({q.triple for q in quads}),
+        "distinctSubjects": len({q.subject for q in quads}),
+        "properties": len({q.predicate for q in quads}),
+    }
+    for name, value in expected.items():
+        rows = derived(store, f"SELECT ?n WHERE {{ <{dataset_iri(NS)}> void:{name} ?n }}")
+        assert [int(r[0].split('"')[1]) for r in rows] == [value], name

@@ -130,6 +130,12 @@ def test_the_counts_are_the_store_s(app: Flask, description: rdflib.Graph) -> No
     }
     for name in ("triples", "entities", "classes", "properties", "distinctSubjects"):
         assert description.value(DATASET, VOID[name]).toPython() == stated[str(VOID[name])]
+    # the same number as the service description's default graph and the release's
+    triples = description.value(DATASET, VOID.triples).toPython()
+    assert triples == state(app).stats.triples
+    release = state(app).release
+    assert release is not None
+    assert triples == release.triples
 
 
 def test_the_endpoint_is_a_data_service_and_a_distribution(description: rdflib.Graph) -> None:
