@@ -41,6 +41,7 @@ from partnergraph.namespaces import (
     XSD,
     Namespaces,
 )
+from partnergraph.rdf import triple
 from partnergraph.settings import Settings
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -201,36 +202,36 @@ def _triples(
     sparql = ox.NamedNode(site.root + "sparql")
     yield from _typed(dataset, VOID + "Dataset", DCAT + "Dataset")
     for lang, text in TITLE.items():
-        yield _t(dataset, DCTERMS + "title", ox.Literal(text, language=lang))
+        yield triple(dataset, DCTERMS + "title", ox.Literal(text, language=lang))
     for lang, text in DESCRIPTION.items():
-        yield _t(dataset, DCTERMS + "description", ox.Literal(text, language=lang))
-    yield _t(dataset, DCTERMS + "modified", _date(site.built))
-    yield _t(dataset, DCAT + "version", ox.Literal(site.version[:12]))
-    yield _t(dataset, DCAT + "landingPage", home)
+        yield triple(dataset, DCTERMS + "description", ox.Literal(text, language=lang))
+    yield triple(dataset, DCTERMS + "modified", _date(site.built))
+    yield triple(dataset, DCAT + "version", ox.Literal(site.version[:12]))
+    yield triple(dataset, DCAT + "landingPage", home)
     yield from _typed(home, FOAF + "Document")
-    yield _t(dataset, FOAF + "homepage", home)
+    yield triple(dataset, FOAF + "homepage", home)
     yield from _publisher(dataset, settings, site)
     yield from _licence(dataset, settings)
     for code, name in LANGUAGES.values():
         language = ox.NamedNode(f"{EU}language/{code}")
-        yield _t(dataset, DCTERMS + "language", language)
+        yield triple(dataset, DCTERMS + "language", language)
         yield from _typed(language, DCTERMS + "LinguisticSystem", SKOS + "Concept")
-        yield _t(language, SKOS + "inScheme", ox.NamedNode(EU + "language"))
-        yield _t(language, SKOS + "prefLabel", ox.Literal(name, language="en"))
+        yield triple(language, SKOS + "inScheme", ox.NamedNode(EU + "language"))
+        yield triple(language, SKOS + "prefLabel", ox.Literal(name, language="en"))
     yield from _keywords(service, ns, dataset)
     theme = ox.NamedNode(f"{EU}data-theme/{THEME[0]}")
-    yield _t(dataset, DCAT + "theme", theme)
+    yield triple(dataset, DCAT + "theme", theme)
     yield from _typed(theme, SKOS + "Concept")
-    yield _t(theme, SKOS + "inScheme", ox.NamedNode(EU + "data-theme"))
-    yield _t(theme, SKOS + "prefLabel", ox.Literal(THEME[1], language="en"))
+    yield triple(theme, SKOS + "inScheme", ox.NamedNode(EU + "data-theme"))
+    yield triple(theme, SKOS + "prefLabel", ox.Literal(THEME[1], language="en"))
     for example in publishers(service, ns):
-        yield _t(dataset, VOID + "exampleResource", ox.NamedNode(example))
+        yield triple(dataset, VOID + "exampleResource", ox.NamedNode(example))
     yield from _spatial(service, ns, dataset)
     yield from _temporal(service, dataset)
     yield from _statistics(service, ns, dataset)
     yield from _vocabularies(service, ns, dataset)
-    yield _t(dataset, VOID + "uriSpace", ox.Literal(ns.id))
-    yield _t(dataset, VOID + "sparqlEndpoint", sparql)
+    yield triple(dataset, VOID + "uriSpace", ox.Literal(ns.id))
+    yield triple(dataset, VOID + "sparqlEndpoint", sparql)
     yield from _endpoint(dataset, sparql, settings, site)
     yield from site.dumps
 
@@ -239,21 +240,21 @@ def _publisher(dataset: ox.NamedNode, settings: Settings, site: Site) -> Iterato
     publisher = ox.NamedNode(site.root + "#publisher")
     contact = ox.BlankNode()
     page = ox.NamedNode(settings.publisher_url or site.root)
-    yield _t(dataset, DCTERMS + "publisher", publisher)
+    yield triple(dataset, DCTERMS + "publisher", publisher)
     yield from _typed(publisher, FOAF + "Agent")
-    yield _t(publisher, FOAF + "name", ox.Literal(settings.publisher_name))
-    yield _t(publisher, FOAF + "homepage", page)
-    yield _t(dataset, DCAT + "contactPoint", contact)
+    yield triple(publisher, FOAF + "name", ox.Literal(settings.publisher_name))
+    yield triple(publisher, FOAF + "homepage", page)
+    yield triple(dataset, DCAT + "contactPoint", contact)
     yield from _typed(contact, VCARD + "Kind", VCARD + "Organization")
-    yield _t(contact, VCARD + "fn", ox.Literal(settings.publisher_name))
-    yield _t(contact, VCARD + "hasURL", page)
+    yield triple(contact, VCARD + "fn", ox.Literal(settings.publisher_name))
+    yield triple(contact, VCARD + "hasURL", page)
     if settings.contact_email:
-        yield _t(contact, VCARD + "hasEmail", ox.NamedNode("mailto:" + settings.contact_email))
+        yield triple(contact, VCARD + "hasEmail", ox.NamedNode("mailto:" + settings.contact_email))
 
 
 def _licence(subject: ox.NamedNode | ox.BlankNode, settings: Settings) -> Iterator[ox.Triple]:
     licence = ox.NamedNode(settings.licence)
-    yield _t(subject, DCTERMS + "license", licence)
+    yield triple(subject, DCTERMS + "license", licence)
     yield from _typed(licence, DCTERMS + "LicenseDocument")
 
 
@@ -262,7 +263,7 @@ def _keywords(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> I
     for row in rows:
         label = row["label"]
         if isinstance(label, ox.Literal) and label.language in LANGUAGES:
-            yield _t(dataset, DCAT + "keyword", label)
+            yield triple(dataset, DCAT + "keyword", label)
 
 
 def _spatial(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> Iterator[ox.Triple]:
@@ -271,7 +272,7 @@ def _spatial(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> It
         geonames_id = row["id"]
         if isinstance(geonames_id, ox.Literal) and geonames_id.value.isdigit():
             place = ox.NamedNode(f"{GEONAMES}{geonames_id.value}/")
-            yield _t(dataset, DCTERMS + "spatial", place)
+            yield triple(dataset, DCTERMS + "spatial", place)
             yield from _typed(place, DCTERMS + "Location")
 
 
@@ -285,10 +286,14 @@ def _temporal(service: QueryService, dataset: ox.NamedNode) -> Iterator[ox.Tripl
     if not years:
         return
     period = ox.BlankNode()
-    yield _t(dataset, DCTERMS + "temporal", period)
+    yield triple(dataset, DCTERMS + "temporal", period)
     yield from _typed(period, DCTERMS + "PeriodOfTime")
-    yield _t(period, DCAT + "startDate", ox.Literal(years[0], datatype=ox.NamedNode(XSD + "gYear")))
-    yield _t(period, DCAT + "endDate", ox.Literal(years[-1], datatype=ox.NamedNode(XSD + "gYear")))
+    yield triple(
+        period, DCAT + "startDate", ox.Literal(years[0], datatype=ox.NamedNode(XSD + "gYear"))
+    )
+    yield triple(
+        period, DCAT + "endDate", ox.Literal(years[-1], datatype=ox.NamedNode(XSD + "gYear"))
+    )
 
 
 def _statistics(
@@ -296,8 +301,8 @@ def _statistics(
 ) -> Iterator[ox.Triple]:
     found = counts(service, ns)
     for name in ("triples", "entities", "properties", "classes"):
-        yield _t(dataset, VOID + name, _integer(getattr(found, name)))
-    yield _t(dataset, VOID + "distinctSubjects", _integer(found.subjects))
+        yield triple(dataset, VOID + name, _integer(getattr(found, name)))
+    yield triple(dataset, VOID + "distinctSubjects", _integer(found.subjects))
 
 
 def _vocabularies(
@@ -307,7 +312,7 @@ def _vocabularies(
     terms = {term.value for row in rows if isinstance(term := row["term"], ox.NamedNode)}
     for namespace in sorted(set(ns.prefixes().values())):
         if any(term.startswith(namespace) for term in terms):
-            yield _t(dataset, VOID + "vocabulary", ox.NamedNode(namespace))
+            yield triple(dataset, VOID + "vocabulary", ox.NamedNode(namespace))
 
 
 def _endpoint(
@@ -317,33 +322,27 @@ def _endpoint(
     distribution = ox.NamedNode(site.root + "sparql#distribution")
     protocol = ox.NamedNode(SPARQL_PROTOCOL)
     yield from _typed(service, DCAT + "DataService")
-    yield _t(service, DCTERMS + "title", ox.Literal("partnergraph SPARQL endpoint", language="en"))
-    yield _t(service, DCAT + "endpointURL", sparql)
+    yield triple(
+        service, DCTERMS + "title", ox.Literal("partnergraph SPARQL endpoint", language="en")
+    )
+    yield triple(service, DCAT + "endpointURL", sparql)
     yield from _typed(sparql, RDFS + "Resource")
-    yield _t(service, DCAT + "endpointDescription", sparql)
-    yield _t(service, DCAT + "servesDataset", dataset)
-    yield _t(service, DCTERMS + "conformsTo", protocol)
+    yield triple(service, DCAT + "endpointDescription", sparql)
+    yield triple(service, DCAT + "servesDataset", dataset)
+    yield triple(service, DCTERMS + "conformsTo", protocol)
     yield from _typed(protocol, DCTERMS + "Standard")
     yield from _licence(service, settings)
-    yield _t(dataset, DCAT + "distribution", distribution)
+    yield triple(dataset, DCAT + "distribution", distribution)
     yield from _typed(distribution, DCAT + "Distribution")
-    yield _t(distribution, DCTERMS + "title", ox.Literal("SPARQL 1.1 endpoint", language="en"))
-    yield _t(distribution, DCAT + "accessURL", sparql)
-    yield _t(distribution, DCAT + "accessService", service)
+    yield triple(distribution, DCTERMS + "title", ox.Literal("SPARQL 1.1 endpoint", language="en"))
+    yield triple(distribution, DCAT + "accessURL", sparql)
+    yield triple(distribution, DCAT + "accessService", service)
     yield from _licence(distribution, settings)
 
 
 def _typed(node: ox.NamedNode | ox.BlankNode, *classes: str) -> Iterator[ox.Triple]:
     for cls in classes:
         yield ox.Triple(node, ox.NamedNode(RDF + "type"), ox.NamedNode(cls))
-
-
-def _t(
-    subject: ox.NamedNode | ox.BlankNode,
-    predicate: str,
-    obj: ox.NamedNode | ox.BlankNode | ox.Literal,
-) -> ox.Triple:
-    return ox.Triple(subject, ox.NamedNode(predicate), obj)
 
 
 def _integer(value: int) -> ox.Literal:

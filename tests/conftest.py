@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from partnergraph.settings import Settings, load
 
 from .paths import ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from .browser import Watched
 
 
 @pytest.fixture
@@ -28,3 +33,22 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return load(values, environ={})
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium for a test module (the browser tests; see tests/browser.py)."""
+    from .browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    """A fresh browser context whose console errors and requests are recorded."""
+    from .browser import Watched
+
+    made = Watched(browser)
+    yield made
+    made.context.close()

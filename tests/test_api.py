@@ -206,7 +206,9 @@ def test_the_format_is_negotiated(client: FlaskClient, accept: str, media_type: 
 
 def test_a_format_nobody_offers_is_406_and_a_bad_format_400(client: FlaskClient) -> None:
     response = client.get("/api/queries/dataset-statistics", headers={"Accept": "application/xml"})
-    assert "is offered here" in error_of(response, 406)
+    detail = error_of(response, 406)
+    assert "nothing in Accept: application/xml can carry this answer" in detail
+    assert "(or format=json|srj|csv|html)" in detail
     detail = error_of(client.get("/api/queries/dataset-statistics?format=xlsx"))
     assert detail.startswith("parameter 'format': 'xlsx' is no format: one of json, srj, csv, html")
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from .browser import Watched, chromium, serving
+from .browser import Watched, serving
 from .paths import DATA
 from .webapp import web_app
 
@@ -29,19 +29,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         serving(app) as url,
     ):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
-    made = Watched(browser)
-    yield made
-    made.context.close()
 
 
 def open_editor(watched: Watched, url: str) -> Page:

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .browser import Watched, chromium, serving
+from .browser import Watched, serving
 from .linkeddata import built_store, real_app
 from .paths import BASE, DATA, ROOT
 from .webapp import WEB, web_app
@@ -46,19 +46,6 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, ox.Sto
         store = built_store(app)
         with serving(app) as url:
             yield url, store
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
-    made = Watched(browser)
-    yield made
-    made.context.close()
 
 
 def only_this_site(watched: Watched, site: str) -> None:

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from partnergraph import formats
 from partnergraph.dumps.manifest import FileEntry, Release
 from partnergraph.namespaces import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from partnergraph.rdf import triple
 
 DCAT = "http://www.w3.org/ns/dcat#"
 SPDX = "http://spdx.org/rdf/terms#"
@@ -80,28 +81,28 @@ def _release(release: Release, base: str, current: bool, checksums: bool) -> Ite
     folder = release_url(base, release.id)
     node = ox.NamedNode(folder + "#release")
     dataset = ox.NamedNode(release.dataset.iri)
-    yield _t(node, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
-    yield _t(node, RDF + "type", ox.NamedNode(VOID + "Dataset"))
-    yield _t(node, DCTERMS + "title", _en(f"{release.dataset.title}, release {release.id}"))
-    yield _t(node, DCTERMS + "isVersionOf", dataset)
-    yield _t(node, DCAT + "version", ox.Literal(release.id))
-    yield _t(node, DCTERMS + "identifier", ox.Literal(f"sha256:{release.version}"))
-    yield _t(
+    yield triple(node, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
+    yield triple(node, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+    yield triple(node, DCTERMS + "title", _en(f"{release.dataset.title}, release {release.id}"))
+    yield triple(node, DCTERMS + "isVersionOf", dataset)
+    yield triple(node, DCAT + "version", ox.Literal(release.id))
+    yield triple(node, DCTERMS + "identifier", ox.Literal(f"sha256:{release.version}"))
+    yield triple(
         node, DCTERMS + "issued", _literal(release.built.strftime("%Y-%m-%dT%H:%M:%SZ"), "dateTime")
     )
-    yield _t(node, DCTERMS + "description", _en(_description(release)))
-    yield _t(node, DCAT + "landingPage", ox.NamedNode(folder))
-    yield _t(ox.NamedNode(folder), RDF + "type", ox.NamedNode(FOAF + "Document"))
-    yield _t(node, VOID + "triples", _literal(str(release.triples), "integer"))
+    yield triple(node, DCTERMS + "description", _en(_description(release)))
+    yield triple(node, DCAT + "landingPage", ox.NamedNode(folder))
+    yield triple(ox.NamedNode(folder), RDF + "type", ox.NamedNode(FOAF + "Document"))
+    yield triple(node, VOID + "triples", _literal(str(release.triples), "integer"))
     if release.dataset.licence:
         licence = ox.NamedNode(release.dataset.licence)
-        yield _t(node, DCTERMS + "license", licence)
-        yield _t(licence, RDF + "type", ox.NamedNode(DCTERMS + "LicenseDocument"))
+        yield triple(node, DCTERMS + "license", licence)
+        yield triple(licence, RDF + "type", ox.NamedNode(DCTERMS + "LicenseDocument"))
     if checksums:
-        yield _t(SHA256, RDF + "type", ox.NamedNode(SPDX + "ChecksumAlgorithm"))
+        yield triple(SHA256, RDF + "type", ox.NamedNode(SPDX + "ChecksumAlgorithm"))
     if release.previous:
         previous = ox.NamedNode(release_url(base, release.previous) + "#release")
-        yield _t(node, DCAT + "previousVersion", previous)
+        yield triple(node, DCAT + "previousVersion", previous)
     if release.changes:
         c = release.changes
         notes = (
@@ -109,61 +110,61 @@ def _release(release: Release, base: str, current: bool, checksums: bool) -> Ite
             f"{c.triples_removed} removed ({c.quads_added} quads added, "
             f"{c.quads_removed} removed)."
         )
-        yield _t(node, ADMS + "versionNotes", _en(notes))
+        yield triple(node, ADMS + "versionNotes", _en(notes))
         changes = ox.NamedNode(folder + "#changes")
-        yield _t(changes, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
-        yield _t(
+        yield triple(changes, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
+        yield triple(
             changes, DCTERMS + "title", _en(f"Changes from release {c.previous} to {release.id}")
         )
-        yield _t(changes, DCTERMS + "description", _en(notes))
-        yield _t(changes, DCTERMS + "relation", node)
+        yield triple(changes, DCTERMS + "description", _en(notes))
+        yield triple(changes, DCTERMS + "relation", node)
     for entry in release.files:
         if entry.role == "manifest" and entry.format != "ttl":
             continue
         owner = node if entry.role in ("dump", "manifest") else ox.NamedNode(folder + "#changes")
         yield from _distribution(owner, folder, entry, release, checksums)
         if current and entry.role == "dump":
-            yield _t(dataset, DCAT + "distribution", ox.NamedNode(folder + "#" + entry.name))
-            yield _t(dataset, VOID + "dataDump", ox.NamedNode(folder + entry.name))
+            yield triple(dataset, DCAT + "distribution", ox.NamedNode(folder + "#" + entry.name))
+            yield triple(dataset, VOID + "dataDump", ox.NamedNode(folder + entry.name))
     if current:
-        yield _t(dataset, DCAT + "hasVersion", node)
-        yield _t(dataset, DCAT + "hasCurrentVersion", node)
+        yield triple(dataset, DCAT + "hasVersion", node)
+        yield triple(dataset, DCAT + "hasCurrentVersion", node)
 
 
 def _distribution(
     owner: ox.NamedNode, folder: str, entry: FileEntry, release: Release, checksums: bool
 ) -> Iterator[ox.Triple]:
     node = ox.NamedNode(folder + "#" + entry.name)
-    yield _t(owner, DCAT + "distribution", node)
-    yield _t(node, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
-    yield _t(node, DCTERMS + "title", _en(_title(entry)))
-    yield _t(node, DCAT + "downloadURL", ox.NamedNode(folder + entry.name))
-    yield _t(node, DCAT + "accessURL", ox.NamedNode(folder))
+    yield triple(owner, DCAT + "distribution", node)
+    yield triple(node, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
+    yield triple(node, DCTERMS + "title", _en(_title(entry)))
+    yield triple(node, DCAT + "downloadURL", ox.NamedNode(folder + entry.name))
+    yield triple(node, DCAT + "accessURL", ox.NamedNode(folder))
     inner = entry.media_type if entry.compression is None else _inner_media_type(entry)
     yield from _media_type(node, DCAT + "mediaType", inner)
     if entry.compression == "gzip":
         yield from _media_type(node, DCAT + "compressFormat", entry.media_type)
-    yield _t(node, DCAT + "byteSize", _literal(str(entry.bytes), "nonNegativeInteger"))
+    yield triple(node, DCAT + "byteSize", _literal(str(entry.bytes), "nonNegativeInteger"))
     if checksums:
         checksum = ox.BlankNode()
-        yield _t(node, SPDX + "checksum", checksum)
-        yield _t(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
-        yield _t(checksum, SPDX + "algorithm", SHA256)
-        yield _t(checksum, SPDX + "checksumValue", _literal(entry.sha256, "hexBinary"))
+        yield triple(node, SPDX + "checksum", checksum)
+        yield triple(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
+        yield triple(checksum, SPDX + "algorithm", SHA256)
+        yield triple(checksum, SPDX + "checksumValue", _literal(entry.sha256, "hexBinary"))
     if entry.count is not None and entry.unit:
         extent = ox.BlankNode()
-        yield _t(node, DCTERMS + "extent", extent)
-        yield _t(extent, RDF + "type", ox.NamedNode(DCTERMS + "SizeOrDuration"))
-        yield _t(extent, RDF + "value", _literal(str(entry.count), "nonNegativeInteger"))
-        yield _t(extent, RDFS + "label", _en(f"{entry.count} {entry.unit}"))
+        yield triple(node, DCTERMS + "extent", extent)
+        yield triple(extent, RDF + "type", ox.NamedNode(DCTERMS + "SizeOrDuration"))
+        yield triple(extent, RDF + "value", _literal(str(entry.count), "nonNegativeInteger"))
+        yield triple(extent, RDFS + "label", _en(f"{entry.count} {entry.unit}"))
     if release.dataset.licence:
-        yield _t(node, DCTERMS + "license", ox.NamedNode(release.dataset.licence))
+        yield triple(node, DCTERMS + "license", ox.NamedNode(release.dataset.licence))
 
 
 def _media_type(node: ox.NamedNode, predicate: str, media_type: str) -> Iterator[ox.Triple]:
     iri = ox.NamedNode(IANA + media_type)
-    yield _t(node, predicate, iri)
-    yield _t(iri, RDF + "type", ox.NamedNode(DCTERMS + "MediaType"))
+    yield triple(node, predicate, iri)
+    yield triple(iri, RDF + "type", ox.NamedNode(DCTERMS + "MediaType"))
 
 
 def _inner_media_type(entry: FileEntry) -> str:
@@ -187,14 +188,6 @@ def _title(entry: FileEntry) -> str:
     elif entry.role in ("added", "removed"):
         what = f"{entry.unit} {entry.role} ({what})"
     return what + (", gzipped" if entry.compression else "")
-
-
-def _t(
-    subject: ox.NamedNode | ox.BlankNode,
-    predicate: str,
-    obj: ox.NamedNode | ox.BlankNode | ox.Literal,
-) -> ox.Triple:
-    return ox.Triple(subject, ox.NamedNode(predicate), obj)
 
 
 def _en(text: str) -> ox.Literal:

@@ -76,7 +76,7 @@ def docs() -> Response:
 @bp.get("/queries")
 def index() -> Response:
     """The named queries, as JSON or an HTML list."""
-    fmt = render.choose_format(render.list_formats(), request.args, request.accept_mimetypes)
+    fmt = render.choose_format(render.list_formats(), request.args)
     summaries = [_summary(query) for query in named_queries()]
     if fmt.kind is Kind.PAGE:
         return render.html_response(render_template("api/index.html", queries=summaries))
@@ -90,7 +90,7 @@ def run(name: str) -> Response:
     query = _query(name)
     current = state()
     settings = current.settings
-    fmt = render.choose_format(render.table_formats(), request.args, request.accept_mimetypes)
+    fmt = render.choose_format(render.table_formats(), request.args)
     try:
         page = render.read_page(request.args, settings)
         bindings = bind(query, _given(query), settings.base_iri, _lookup())

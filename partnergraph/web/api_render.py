@@ -22,16 +22,16 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 from flask import Response, request
-from werkzeug.datastructures import MIMEAccept, MultiDict
+from werkzeug.datastructures import MultiDict
 
 from partnergraph import formats
-from partnergraph.errors import NotAcceptable
 from partnergraph.formats import Format, Kind
 from partnergraph.namespaces import XSD
 from partnergraph.queries import ParameterError
 from partnergraph.queries.openapi import FORMAT_NAMES
 from partnergraph.queries.results import Cell, Table, csv_text, rows_json, sparql_json
 from partnergraph.settings import Settings
+from partnergraph.web.negotiation import by_accept
 
 #: The header that announces an answer cut by the row cap (as on ``/sparql``).
 TRUNCATED: Final = "X-Partnergraph-Truncated"
@@ -55,9 +55,7 @@ def list_formats() -> list[Format]:
     return [fmt for fmt in table_formats() if fmt.kind in {Kind.ROWS, Kind.PAGE}]
 
 
-def choose_format(
-    candidates: list[Format], args: MultiDict[str, str], accept: MIMEAccept
-) -> Format:
+def choose_format(candidates: list[Format], args: MultiDict[str, str]) -> Format:
     """The format of the answer: ``format=`` (by its API name) wins, then ``Accept``.
 
     Raises:
@@ -73,19 +71,7 @@ def choose_format(
             if fmt.extension == names[0]:
                 return fmt
         raise ParameterError("format", f"{names[0]!r} is no format: one of {', '.join(offered)}")
-    if not accept:
-        return candidates[0]
-    canonical = [fmt.media_type for fmt in candidates]
-    best = accept.best_match(
-        canonical + [m for m in formats.media_types(candidates) if m not in canonical]
-    )
-    chosen = formats.for_media_type(best, candidates) if best else None
-    if chosen is None:
-        raise NotAcceptable(
-            f"nothing in Accept: {request.headers.get('Accept', '')} is offered here; "
-            f"this answers {', '.join(canonical)} (or format={'|'.join(offered)})"
-        )
-    return chosen
+    return by_accept(candidates, "this answer", f" (or format={'|'.join(offered)})")
 
 
 @dataclass(frozen=True)

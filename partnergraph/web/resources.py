@@ -39,8 +39,9 @@ from partnergraph.formats import Format, by_key
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import headers, resource_page
 from partnergraph.web.errors import Problem
+from partnergraph.web.negotiation import negotiate
 from partnergraph.web.present import Presenter
-from partnergraph.web.sparql import TRUNCATED, negotiate
+from partnergraph.web.sparql import TRUNCATED
 from partnergraph.web.state import state
 
 bp = Blueprint("resources", __name__)

@@ -26,7 +26,7 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.terms import to_oxigraph
 from partnergraph.validation import load_shapes
 from partnergraph.web import headers
-from partnergraph.web.sparql import negotiate
+from partnergraph.web.negotiation import negotiate
 from partnergraph.web.state import state
 
 bp = Blueprint("shapes", __name__)

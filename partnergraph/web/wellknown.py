@@ -14,7 +14,7 @@ from partnergraph import dataset, documents
 from partnergraph.dumps.dcat import describe_release
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import headers
-from partnergraph.web.sparql import negotiate
+from partnergraph.web.negotiation import negotiate
 from partnergraph.web.state import state
 
 bp = Blueprint("wellknown", __name__, url_prefix="/.well-known")
