@@ -21,6 +21,7 @@ from partnergraph.build import BuildResult, build
 from partnergraph.errors import ValidationFailed
 from partnergraph.limits.workers import open_query_service
 from partnergraph.namespaces import Namespaces
+from partnergraph.queries import load_queries
 from partnergraph.settings import Settings, load
 from partnergraph.validation import Report
 from partnergraph.validation.report import render
@@ -47,8 +48,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             logged and nothing is served.
         DataFileError: a data or shapes file cannot be read.
         ConfigurationError: a setting is unknown or has a wrong value.
+        QueryFileError: a named query in ``queries_dir`` is broken (file and line).
     """
     settings = load(config)
+    queries = load_queries(settings.queries_dir)  # a broken header stops start-up first
     result = _build(settings)
     if result.output is None:
         raise RuntimeError("the build wrote no graph file")
@@ -63,7 +66,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.extensions[EXTENSION] = State(
-        settings, service, stats, result.report, result.version, result.built, result.release
+        settings,
+        service,
+        stats,
+        result.report,
+        result.version,
+        result.built,
+        result.release,
+        queries,
+        result.shapes,
     )
     weakref.finalize(app, service.close)
     web.init_app(app)

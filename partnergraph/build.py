@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from partnergraph.dumps.canonical import canonicalize
 from partnergraph.dumps.manifest import Release
@@ -31,6 +31,7 @@ class BuildResult:
         version: the SHA-256 (hex) of the sorted N-Quads of ``store``: it changes
             when, and only when, the data changes (ETags, release ids).
         built: when the build ran (UTC, whole seconds): ``Last-Modified``, release dates.
+        shapes: the shapes graph the data was validated against (``/shapes``).
         release: the release of dumps written (setting ``dumps``), or None.
     """
 
@@ -39,6 +40,7 @@ class BuildResult:
     output: Path | None
     version: str
     built: datetime
+    shapes: Graph
     release: Release | None = None
 
 
@@ -71,12 +73,12 @@ def build(settings: Settings, write: bool = True) -> BuildResult:
     canonical = canonicalize(store)
     content = canonical.text()
     output = write_atomically(content, settings.output_dir / GRAPH_FILE) if write else None
-    version = hashlib.sha256(content).hexdigest()
+    version = canonical.version()
     built = datetime.now(UTC).replace(microsecond=0)
     release = None
     if write and settings.dumps:
         release = write_release(store, settings, built, canonical=canonical)
-    return BuildResult(store, report, output, version, built, release)
+    return BuildResult(store, report, output, version, built, shapes, release)
 
 
 def sorted_nquads(store: ox.Store) -> bytes:

@@ -179,23 +179,43 @@ def publishers(service: QueryService, ns: Namespaces) -> dict[str, dict[str, str
     return found
 
 
-def describe(service: QueryService, settings: Settings, site: Site) -> list[ox.Triple]:
+def describe(
+    service: QueryService, settings: Settings, site: Site, found: Sequence[ox.Triple] = ()
+) -> list[ox.Triple]:
     """The VoID and DCAT-AP description of the dataset, as triples.
 
     Args:
         service: the query service.
         settings: the settings (base IRI, publisher, contact point, licence).
         site: where the deployment answers, and the build's version and time.
+        found: :func:`facts` of the served data, when the caller has them already
+            (they change only with the data); asked from ``service`` otherwise.
 
     Returns:
         The triples (blank nodes for the publisher, the contact point and the period).
     """
     ns = Namespaces(settings.base_iri)
-    return list(_triples(service, settings, ns, site))
+    return list(_triples(settings, ns, site, found or facts(service, ns)))
+
+
+def facts(service: QueryService, ns: Namespaces) -> list[ox.Triple]:
+    """What the description says of the data itself, found by querying it: keywords,
+    example resources, spatial and temporal coverage, counts, vocabularies."""
+    dataset = ox.NamedNode(dataset_iri(ns))
+    found = list(_keywords(service, ns, dataset))
+    found += [
+        triple(dataset, VOID + "exampleResource", ox.NamedNode(example))
+        for example in publishers(service, ns)
+    ]
+    found += _spatial(service, ns, dataset)
+    found += _temporal(service, dataset)
+    found += _statistics(service, ns, dataset)
+    found += _vocabularies(service, ns, dataset)
+    return found
 
 
 def _triples(
-    service: QueryService, settings: Settings, ns: Namespaces, site: Site
+    settings: Settings, ns: Namespaces, site: Site, found: Sequence[ox.Triple]
 ) -> Iterator[ox.Triple]:
     dataset = ox.NamedNode(dataset_iri(ns))
     home = ox.NamedNode(site.root)
@@ -218,18 +238,12 @@ def _triples(
         yield from _typed(language, DCTERMS + "LinguisticSystem", SKOS + "Concept")
         yield triple(language, SKOS + "inScheme", ox.NamedNode(EU + "language"))
         yield triple(language, SKOS + "prefLabel", ox.Literal(name, language="en"))
-    yield from _keywords(service, ns, dataset)
     theme = ox.NamedNode(f"{EU}data-theme/{THEME[0]}")
     yield triple(dataset, DCAT + "theme", theme)
     yield from _typed(theme, SKOS + "Concept")
     yield triple(theme, SKOS + "inScheme", ox.NamedNode(EU + "data-theme"))
     yield triple(theme, SKOS + "prefLabel", ox.Literal(THEME[1], language="en"))
-    for example in publishers(service, ns):
-        yield triple(dataset, VOID + "exampleResource", ox.NamedNode(example))
-    yield from _spatial(service, ns, dataset)
-    yield from _temporal(service, dataset)
-    yield from _statistics(service, ns, dataset)
-    yield from _vocabularies(service, ns, dataset)
+    yield from found
     yield triple(dataset, VOID + "uriSpace", ox.Literal(ns.id))
     yield triple(dataset, VOID + "sparqlEndpoint", sparql)
     yield from _endpoint(dataset, sparql, settings, site)

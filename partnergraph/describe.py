@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from partnergraph.formats import by_key
 from partnergraph.limits.workers import QueryService
 from partnergraph.namespaces import RDFS
-from partnergraph.store.base import QueryForm, QueryRequest, Term
+from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, Term
 
 #: The most outgoing triples a description holds.
 OUTGOING_LIMIT = 2000
@@ -243,16 +243,10 @@ def select(
     Returns:
         The rows (unbound variables are None) and whether the row cap cut them.
     """
-    fmt = by_key("json")
-    if fmt is None:  # pragma: no cover - the registry always has it
-        raise LookupError("no SPARQL JSON format in the registry")
     request = QueryRequest(
-        query=query,
-        form=QueryForm.SELECT,
-        row_cap=row_cap,
-        bindings=tuple(bindings.items()),
+        query, QueryForm.SELECT, row_cap=row_cap, bindings=tuple(bindings.items())
     )
-    result = service.run(request, fmt)
+    result = _run(service, request, "json")
     solutions = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError("a SELECT query did not return solutions")
@@ -275,14 +269,16 @@ def construct(
     Returns:
         The triples.
     """
-    fmt = by_key("nt")
-    if fmt is None:  # pragma: no cover - the registry always has it
-        raise LookupError("no N-Triples format in the registry")
     request = QueryRequest(
-        query=query,
-        form=QueryForm.CONSTRUCT,
-        row_cap=row_cap,
-        bindings=tuple(bindings.items()),
+        query, QueryForm.CONSTRUCT, row_cap=row_cap, bindings=tuple(bindings.items())
     )
-    result = service.run(request, fmt)
+    result = _run(service, request, "nt")
     return [quad.triple for quad in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _run(service: QueryService, request: QueryRequest, key: str) -> QueryResult:
+    """Run a fixed query of this package, answered in the registry's format ``key``."""
+    fmt = by_key(key)
+    if fmt is None:  # pragma: no cover - the registry always has it
+        raise LookupError(f"no format {key!r} in the registry")
+    return service.run(request, fmt)

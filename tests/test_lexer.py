@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnergraph.store.lexer import where_group_start
+from partnergraph.store.lexer import where_group_span, where_group_start
 
 
 @pytest.mark.parametrize(
@@ -31,3 +31,20 @@ def test_where_group_start(query: str, before: str) -> None:
 
 def test_describe_without_a_group_has_none() -> None:
     assert where_group_start("DESCRIBE <http://example.org/x>") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o } LIMIT 1", " ?s ?p ?o "),
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }",
+            " { ?s ?p ?o } UNION { ?o ?p ?s } ",
+        ),
+        ('ASK { ?s ?p "}" }', ' ?s ?p "}" '),
+    ],
+)
+def test_where_group_span(query: str, body: str) -> None:
+    span = where_group_span(query)
+    assert span is not None
+    assert query[span[0] : span[1]] == body

@@ -287,18 +287,11 @@ def throughput(
         if e.name in mix and mix[e.name] > max_mix:
             qps = parallel.get(e.name, 1) * len(queries) / mix[e.name]
             derived[e.name] = {
+                **_counters(),
                 "qps": qps,
                 "derived": True,
                 "mix_seconds": mix[e.name],
                 "parallel": parallel.get(e.name, 1),
-                "done": 0,
-                "failed": 0,
-                "seconds": 0.0,
-                "server_cpu": 0.0,
-                "worker_cpu": 0.0,
-                "client_cpu": 0.0,
-                "other_cpu": 0.0,
-                "windows": 0,
                 "server_cpu_ms_per_query": math.nan,
             }
             print(
@@ -307,19 +300,7 @@ def throughput(
                 file=sys.stderr,
             )
     engines = [e for e in engines if e.name not in derived]
-    total: dict[str, dict[str, float]] = {
-        e.name: {
-            "done": 0,
-            "failed": 0,
-            "seconds": 0.0,
-            "server_cpu": 0.0,
-            "worker_cpu": 0.0,
-            "client_cpu": 0.0,
-            "other_cpu": 0.0,
-            "windows": 0,
-        }
-        for e in engines
-    }
+    total: dict[str, dict[str, float]] = {e.name: _counters() for e in engines}
     for w in range(windows):
         for engine in rotate(engines, w):
             if total[engine.name]["seconds"] >= seconds * windows:
@@ -339,3 +320,17 @@ def throughput(
             1000 * entry["server_cpu"] / entry["done"] if entry["done"] else math.nan
         )
     return {**total, **derived}
+
+
+def _counters() -> dict[str, float]:
+    """What a throughput measurement adds up, at zero."""
+    return {
+        "done": 0,
+        "failed": 0,
+        "seconds": 0.0,
+        "server_cpu": 0.0,
+        "worker_cpu": 0.0,
+        "client_cpu": 0.0,
+        "other_cpu": 0.0,
+        "windows": 0,
+    }

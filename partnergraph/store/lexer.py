@@ -255,21 +255,35 @@ def where_group_start(text: str) -> int | None:
         The offset after the brace, or None when the query has no group (a
         ``DESCRIBE <iri>`` without ``WHERE``).
     """
+    span = where_group_span(text)
+    return None if span is None else span[0]
+
+
+def where_group_span(text: str) -> tuple[int, int] | None:
+    """Where the body of a query's outermost WHERE group is: from just inside its
+    opening brace to its closing brace (the end of the text when it is unclosed).
+
+    Returns:
+        (start, end) offsets, or None when the query has no group.
+    """
     depth = 0
     skip_template = False
+    start: int | None = None
     for token in tokens(text):
         keyword = token.keyword
         if keyword == "CONSTRUCT" and depth == 0:
             skip_template = True
         elif keyword == "WHERE" and depth == 0:
             skip_template = False
-        elif token.text == "{" and depth == 0 and not skip_template:
-            return token.start + 1
+        elif token.text == "{" and depth == 0 and not skip_template and start is None:
+            start = token.start + 1
         if token.kind is TokenKind.PUNCT:
             if token.text in OPENERS:
                 depth += 1
             elif token.text in CLOSERS:
                 depth = max(0, depth - 1)
                 if depth == 0 and token.text == "}":
+                    if start is not None:
+                        return start, token.start
                     skip_template = False
-    return None
+    return None if start is None else (start, len(text))

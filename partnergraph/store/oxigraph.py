@@ -123,7 +123,7 @@ class OxigraphStore:
         if not self.allow_federation:
             refuse_service(request.query)
         try:
-            query = with_values(request.query, request.bindings)
+            query = with_values(request.query, request.bindings, lateral=True)
             result = self.store.query(query, **_dataset(request))
         except SyntaxError as exc:
             raise oxigraph_syntax_error(exc) from exc

@@ -30,7 +30,7 @@ from flask.blueprints import BlueprintSetupState
 from partnergraph import formats
 from partnergraph.errors import NotFound
 from partnergraph.formats import Kind
-from partnergraph.queries import NamedQuery, ParameterError, load_queries, rebase
+from partnergraph.queries import NamedQuery, ParameterError, rebase
 from partnergraph.queries.binding import bind, expectation, short_names
 from partnergraph.queries.lookup import ServiceLookup
 from partnergraph.queries.openapi import document, request_form
@@ -39,7 +39,7 @@ from partnergraph.queries.types import RESERVED, resolve_iri
 from partnergraph.store import row_cap_link
 from partnergraph.store.base import QueryForm, QueryRequest
 from partnergraph.web import api_render as render
-from partnergraph.web.editor import QUERIES, named_queries
+from partnergraph.web.editor import named_queries
 from partnergraph.web.state import state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -51,12 +51,9 @@ OPENAPI_MEDIA_TYPE: Final = "application/vnd.oai.openapi+json;version=3.1"
 
 @bp.record_once
 def _setup(setup: BlueprintSetupState) -> None:
-    """Read the named queries (unless the editor has) and make the lookups, at start-up."""
+    """Make the graph lookups of the app's query service, at start-up."""
     app = cast(Flask, setup.app)
-    current = state(app)
-    if QUERIES not in app.extensions:
-        app.extensions[QUERIES] = load_queries(current.settings.queries_dir)
-    app.extensions[LOOKUP] = ServiceLookup(current.service)
+    app.extensions[LOOKUP] = ServiceLookup(state(app).service)
 
 
 @bp.get("/")

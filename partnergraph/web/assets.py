@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -66,8 +67,22 @@ def installed(
     name: str, build: str, files: frozenset[str], app: Flask | None = None
 ) -> Package | None:
     """The package ``name`` when it is installed with every one of ``files`` in its
-    folder ``build``, else None."""
+    folder ``build``, else None.
+
+    Asked on every page and asset request: what was found is remembered until the
+    package's ``package.json`` changes (``npm ci`` rewrites it), so a request costs
+    one ``stat``.
+    """
     package = node_modules(app) / name
+    try:
+        changed = (package / "package.json").stat().st_mtime_ns
+    except OSError:
+        return None
+    return _installed(package, build, files, changed)
+
+
+@lru_cache(maxsize=32)
+def _installed(package: Path, build: str, files: frozenset[str], _changed: int) -> Package | None:
     try:
         version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError, TypeError):
@@ -98,7 +113,12 @@ def send_asset(path: Path, immutable: bool) -> Response:
 
 
 def fingerprint(path: Path) -> str:
-    """A short hash of a file's content, for its URL."""
+    """A short hash of a file's content, for its URL (read again only when it changes)."""
+    return _fingerprint(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _fingerprint(path: Path, _changed: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
@@ -127,7 +147,13 @@ def leaflet_file(version: str, filename: str) -> Response:
 @bp.route("/pages/<filename>")
 def page_file(filename: str) -> Response:
     """The pages' own style sheet or map script."""
-    if filename not in _OWN_FILES:
+    return send_own(_OWN_DIR, _OWN_FILES, filename)
+
+
+def send_own(folder: Path, names: frozenset[str], filename: str) -> Response:
+    """One of the package's own static files, ``filename`` among ``names`` in ``folder``:
+    immutable when asked with its current fingerprint (``?v=``), else revalidated."""
+    if filename not in names:
         abort(404)
-    path = _OWN_DIR / filename
+    path = folder / filename
     return send_asset(path, immutable=request.args.get("v") == fingerprint(path))

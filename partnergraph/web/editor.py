@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, cast
+from typing import Final
 
 from flask import (
     Blueprint,
@@ -42,18 +42,15 @@ from flask import (
     request,
     url_for,
 )
-from flask.blueprints import BlueprintSetupState
 
 import partnergraph
 from partnergraph.namespaces import Namespaces
-from partnergraph.queries import NamedQuery, load_queries, rebase
+from partnergraph.queries import NamedQuery, rebase
 from partnergraph.web import assets
 from partnergraph.web.state import state
 
 bp = Blueprint("editor", __name__, url_prefix="/-/static")
 
-#: Where the app keeps the named queries, read once when the blueprint is registered.
-QUERIES = "partnergraph.queries"
 #: The app config key that overrides where ``node_modules/`` is.
 NODE_MODULES = assets.NODE_MODULES
 YASGUI_PACKAGE: Final = "@zazuko/yasgui"
@@ -90,17 +87,9 @@ class Yasgui:
     build: Path
 
 
-@bp.record_once
-def _read_queries(setup: BlueprintSetupState) -> None:
-    """Read the named queries at start-up: a broken one stops the app being made."""
-    settings = state(cast(Flask, setup.app)).settings
-    setup.app.extensions[QUERIES] = load_queries(settings.queries_dir)
-
-
 def named_queries(app: Flask | None = None) -> tuple[NamedQuery, ...]:
     """The named queries the app read at start-up."""
-    found: tuple[NamedQuery, ...] = (app or current_app).extensions[QUERIES]
-    return found
+    return state(app).queries
 
 
 def installed_yasgui(app: Flask | None = None) -> Yasgui | None:
@@ -168,10 +157,7 @@ def yasgui(version: str, filename: str) -> Response:
 @bp.route("/editor/<filename>")
 def asset(filename: str) -> Response:
     """The editor page's own script or style."""
-    if filename not in _OWN_FILES:
-        abort(404)
-    path = _OWN_DIR / filename
-    return assets.send_asset(path, immutable=request.args.get("v") == assets.fingerprint(path))
+    return assets.send_own(_OWN_DIR, _OWN_FILES, filename)
 
 
 def _page(html: str) -> Response:

@@ -18,7 +18,7 @@ from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import assets, headers
 from partnergraph.web.present import Presenter
-from partnergraph.web.state import state
+from partnergraph.web.state import once, state
 
 bp = Blueprint("pages", __name__)
 
@@ -44,7 +44,7 @@ def home() -> Response:
     query = request.args.get("q", "")[: search.MAX_LENGTH]
     hits = search.search(current.service, query) if query else []
     labels: dict[str, dict[str, str]] = {hit.iri: dict(hit.labels) for hit in hits}
-    found = dataset.publishers(current.service, ns)
+    found = once("publishers", lambda: dataset.publishers(current.service, ns))
     labels.update(found)
     show = Presenter(ns, language, Labels(labels), request.script_root, "lang" in request.args)
     municipalities = sorted(found)
@@ -60,7 +60,7 @@ def home() -> Response:
             "publisher_url": settings.publisher_url,
             "licence": settings.licence,
             "licence_name": LICENCES.get(settings.licence, settings.licence),
-            "counts": dataset.counts(current.service, ns),
+            "counts": once("counts", lambda: dataset.counts(current.service, ns)),
             "municipalities": [show.label(m) for m in municipalities],
             "release": current.release,
             "downloads": _downloads(current.release),

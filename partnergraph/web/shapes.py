@@ -24,15 +24,14 @@ from partnergraph import documents
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
 from partnergraph.terms import to_oxigraph
-from partnergraph.validation import load_shapes
 from partnergraph.web import headers
 from partnergraph.web.negotiation import negotiate
 from partnergraph.web.state import state
 
 bp = Blueprint("shapes", __name__)
 
-#: Where the app keeps the shapes, read once at start-up.
-SHAPES = "partnergraph.shapes"
+#: Where the app keeps the shapes in force as pyoxigraph triples, converted once.
+TRIPLES = "partnergraph.shapes.triples"
 
 _NOT_CONSTRAINTS = {SH.path, SH.message, SH.severity, SH.property, SH.targetClass, SH.name}
 _PREFIXES = {"sh": str(SH), "pgsh": "https://w3id.org/partnergraph/shapes/"}
@@ -52,16 +51,19 @@ class Shape:
 
 
 @bp.record_once
-def _read(setup: BlueprintSetupState) -> None:
-    settings = state(cast(Flask, setup.app)).settings
-    graph, _files = load_shapes([settings.shapes_dir])
-    setup.app.extensions[SHAPES] = graph
+def _convert(setup: BlueprintSetupState) -> None:
+    """The shapes the build validated against, as triples for the RDF formats."""
+    graph = state(cast(Flask, setup.app)).shapes
+    setup.app.extensions[TRIPLES] = [
+        ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        for s, p, o in graph
+    ]
 
 
 @bp.get("/shapes")
 def shapes() -> Response:
     """The shapes in force: RDF for machines, a summary for people."""
-    graph: Graph = current_app.extensions[SHAPES]
+    graph = state().shapes
     page = by_key("html")
     candidates = [*documents.document_formats(), *([page] if page else [])]
     requested = tuple(v for v in request.args.getlist("format") if v)
@@ -74,10 +76,7 @@ def shapes() -> Response:
         response = headers.secure_page(Response(body, content_type=fmt.content_type))
         vary: tuple[str, ...] = ("Accept", "Accept-Language")
     else:
-        triples = [
-            ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-            for s, p, o in graph
-        ]
+        triples = current_app.extensions[TRIPLES]
         context_url = request.url_root + documents.CONTEXT_PATH
         response = Response(
             documents.serialize(triples, fmt, ns, context_url, extra=_PREFIXES),

@@ -6,18 +6,26 @@ global, so two apps in one process never share a graph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app
+from rdflib import Graph
 
 from partnergraph.dumps.manifest import Release
 from partnergraph.limits.workers import QueryService
+from partnergraph.queries import NamedQuery
 from partnergraph.settings import Settings
 from partnergraph.validation import Report
 from partnergraph.web.service_description import DatasetStats
 
 EXTENSION = "partnergraph"
+#: Where :func:`once` keeps what it computed.
+ONCE = "partnergraph.once"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,8 @@ class State:
             N-Quads: it changes when, and only when, the data changes (ETags).
         built: when the served graph was built (UTC; ``Last-Modified``).
         release: the release of dumps the build wrote (setting ``dumps``), or None.
+        queries: the named queries of ``queries_dir``, read once at start-up.
+        shapes: the shapes graph in force (the build validated against it).
     """
 
     settings: Settings
@@ -42,6 +52,8 @@ class State:
     version: str
     built: datetime
     release: Release | None = None
+    queries: tuple[NamedQuery, ...] = ()
+    shapes: Graph = field(default_factory=Graph)
 
 
 def state(app: Flask | None = None) -> State:
@@ -54,3 +66,15 @@ def state(app: Flask | None = None) -> State:
     if not isinstance(found, State):
         raise RuntimeError("this app has no partnergraph state; make it with create_app()")
     return found
+
+
+def once(key: str, make: Callable[[], T]) -> T:
+    """What ``make`` returns, computed once per app: for answers that depend only on
+    the served data, which never changes while the app runs (no writes reach it).
+
+    Two requests that meet a fresh app may both compute it; either result is kept.
+    """
+    cache: dict[str, Any] = current_app.extensions.setdefault(ONCE, {})
+    if key not in cache:
+        cache[key] = make()
+    return cast(T, cache[key])

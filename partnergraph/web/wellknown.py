@@ -15,7 +15,7 @@ from partnergraph.dumps.dcat import describe_release
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import headers
 from partnergraph.web.negotiation import negotiate
-from partnergraph.web.state import state
+from partnergraph.web.state import once, state
 
 bp = Blueprint("wellknown", __name__, url_prefix="/.well-known")
 
@@ -38,8 +38,9 @@ def void() -> Response:
     current = state()
     requested = tuple(v for v in request.args.getlist("format") if v)
     fmt = negotiate(documents.document_formats(), requested, what="the dataset description")
-    triples = dataset.describe(current.service, current.settings, site())
     ns = Namespaces(current.settings.base_iri)
+    found = once("void-facts", lambda: dataset.facts(current.service, ns))
+    triples = dataset.describe(current.service, current.settings, site(), found)
     context_url = request.url_root + documents.CONTEXT_PATH
     body = documents.serialize(triples, fmt, ns, context_url, extra=dataset.PREFIXES)
     response = Response(body, content_type=fmt.content_type)

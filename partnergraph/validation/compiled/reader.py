@@ -31,11 +31,9 @@ NODE_KINDS = {
     SH.BlankNodeOrLiteral,
     SH.IRIOrLiteral,
 }
-#: Predicates in the sh: namespace that may sit on a shape; anything else is refused.
-ALLOWED = {
-    SH.targetClass,
-    SH.property,
-    SH.path,
+#: Core parameters that make a result, and so need a sh:message (pySHACL would
+#: otherwise write its own message, which the compiled engine does not reproduce).
+CORE_PARAMETERS = {
     SH.minCount,
     SH.maxCount,
     SH.datatype,
@@ -44,26 +42,15 @@ ALLOWED = {
     SH["in"],
     SH.hasValue,
     SH.pattern,
-    SH.flags,
     SH.minInclusive,
     SH.maxInclusive,
     SH.minExclusive,
     SH.maxExclusive,
     SH.uniqueLang,
     SH.languageIn,
-    SH.sparql,
-    SH.message,
-    SH.severity,
-    SH.deactivated,
-    SH.name,
-    SH.description,
-    SH.order,
-    SH.group,
-    SH.defaultValue,
 }
-#: Core parameters that make a result, and so need a sh:message (pySHACL would
-#: otherwise write its own message, which the compiled engine does not reproduce).
-CORE_PARAMETERS = ALLOWED - {
+#: Predicates in the sh: namespace that may sit on a shape; anything else is refused.
+ALLOWED = CORE_PARAMETERS | {
     SH.targetClass,
     SH.property,
     SH.path,
