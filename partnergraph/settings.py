@@ -19,8 +19,8 @@ from partnergraph.errors import ConfigurationError
 ENV_PREFIX = "PARTNERGRAPH_"
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+def _setting(default: Any, help: str, path: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "path": path})
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Settings:
         "",
         "The folder of the releases of dumps, one subfolder per release, served at /dumps/. "
         "Empty: {output_dir}/dumps.",
+        path=True,
     )
     validator: str = _setting(
         "auto",
@@ -75,6 +76,7 @@ class Settings:
         "",
         "For the oxigraph backend: a folder for an on-disk store (RocksDB). Empty: in memory. "
         "A restart on a filled folder of the same build serves at once without reloading.",
+        path=True,
     )
     remote_endpoint: str = _setting(
         "",
@@ -154,6 +156,7 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        self._resolve_paths()
         if (
             not self.base_iri.endswith("/")
             or "://" not in self.base_iri
@@ -187,6 +190,25 @@ class Settings:
             raise ConfigurationError(
                 f"validator must be 'auto', 'pyshacl' or 'compiled', got {self.validator!r}"
             )
+
+    def _resolve_paths(self) -> None:
+        """Make every relative folder absolute against the working directory, once.
+
+        A relative folder would otherwise mean something else to each reader: the
+        command's directory to the build, the package's folder to Flask's
+        ``send_file`` (which served every dump as a 500).
+        """
+        for item in dataclasses.fields(self):
+            value = getattr(self, item.name)
+            if _is_path(item) and value not in ("", None):
+                absolute = Path(value).absolute()
+                object.__setattr__(
+                    self, item.name, absolute if isinstance(value, Path) else str(absolute)
+                )
+
+
+def _is_path(item: dataclasses.Field[Any]) -> bool:
+    return item.type in (Path, "Path") or bool(item.metadata.get("path"))
 
 
 def documented() -> list[tuple[str, Any, str]]:

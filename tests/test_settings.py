@@ -16,7 +16,23 @@ def test_defaults() -> None:
     settings = load(environ={})
     assert settings.base_iri == "https://w3id.org/partnergraph/"
     assert settings.personal_data is True
-    assert settings.graph_dir == Path("graph")
+    assert settings.graph_dir == Path.cwd() / "graph"
+
+
+def test_issue10_point1_relative_folders_are_absolute_against_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = load(
+        {"output_dir": "out", "dumps_dir": "releases", "store_dir": "store"},
+        environ={"PARTNERGRAPH_QUERIES_DIR": "q"},
+    )
+    assert settings.output_dir == tmp_path / "out"
+    assert settings.dumps_dir == str(tmp_path / "releases")
+    assert settings.store_dir == str(tmp_path / "store")
+    assert settings.queries_dir == tmp_path / "q"
+    assert settings.graph_dir == tmp_path / "graph"
+    assert load(environ={}).dumps_dir == ""  # empty still means {output_dir}/dumps
 
 
 def test_environment_then_overrides() -> None:
