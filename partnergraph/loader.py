@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from partnergraph.errors import DataFileError
+from partnergraph.locate import Locator
 
 DATA_SUFFIXES = {".trig": ox.RdfFormat.TRIG, ".ttl": ox.RdfFormat.TURTLE}
 
@@ -84,7 +85,12 @@ def _parser_message(exc: SyntaxError) -> str:
 
 
 def load_store(paths: Sequence[Path], base_iri: str, store: ox.Store | None = None) -> ox.Store:
-    """Parse every file and load it into a pyoxigraph store.
+    """Parse every curated file and load it into a pyoxigraph store.
+
+    Every fact of the curated graph belongs in the named graph of its source: a
+    triple outside any ``GRAPH`` block would be validated and counted, but never
+    served (the endpoint's default graph is the union of the named graphs), so a
+    file that has one is refused.
 
     Args:
         paths: data files (already expanded, see :func:`data_files`).
@@ -95,10 +101,37 @@ def load_store(paths: Sequence[Path], base_iri: str, store: ox.Store | None = No
         The store.
 
     Raises:
-        DataFileError: the first file that cannot be read or parsed; nothing of the
+        DataFileError: the first file that cannot be read or parsed, or that holds
+            a triple outside a named graph (named with its line); nothing of the
             failing file is loaded.
     """
     store = ox.Store() if store is None else store
     for path in paths:
-        store.bulk_extend(parse_file(path, base_iri))
+        quads = parse_file(path, base_iri)
+        require_named_graphs(path, quads, base_iri)
+        store.bulk_extend(quads)
     return store
+
+
+def require_named_graphs(path: Path, quads: Sequence[ox.Quad], base_iri: str) -> None:
+    """Refuse a curated file that puts a triple in the default graph.
+
+    Raises:
+        DataFileError: naming the file, the line where the first such triple's
+            subject is written (when it can be found) and the triple.
+    """
+    loose = next((q for q in quads if isinstance(q.graph_name, ox.DefaultGraph)), None)
+    if loose is None:
+        return
+    subject = loose.subject
+    line = None
+    if isinstance(subject, ox.NamedNode):
+        places = Locator([path], base_iri, wanted={subject.value}).subject(subject.value)
+        line = places[0].line if places else None
+    triple = f"{subject} {loose.predicate} {loose.object}"
+    raise DataFileError(
+        path,
+        f"a triple outside a named graph ({triple}): every fact belongs in the named "
+        "graph of its source; put it in the GRAPH block of that source",
+        line,
+    )

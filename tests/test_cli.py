@@ -10,7 +10,7 @@ from rdflib import RDF, SH, Graph
 
 from partnergraph.cli import main
 
-from .paths import DATA
+from .paths import DATA, ROOT
 
 CLI = DATA / "cli"
 SHAPES = str(CLI / "shapes")
@@ -18,9 +18,11 @@ ENGINES = ["pyshacl", "compiled"]
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in ("PARTNERGRAPH_VALIDATOR", "PARTNERGRAPH_PERSONAL_DATA"):
         monkeypatch.delenv(key, raising=False)
+    # the fixtures stand alone: no graph/ around them to validate them in
+    monkeypatch.setenv("PARTNERGRAPH_GRAPH_DIR", str(tmp_path / "no-graph"))
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -176,3 +178,105 @@ def test_failed_build_writes_nothing_and_keeps_the_previous_output(
     assert "nothing was built" in err
     assert previous.read_text(encoding="utf-8") == "previous\n"
     assert sorted(p.name for p in out.iterdir()) == ["partnergraph.nq"]
+
+
+def test_issue10_point2_a_triple_outside_a_named_graph_stops_the_build(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    graph_dir = tmp_path / "graph"
+    graph_dir.mkdir()
+    (graph_dir / "valid.trig").write_bytes((CLI / "valid.trig").read_bytes())
+    loose = graph_dir / "loose.trig"
+    loose.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'GRAPH <graph/test> { <id/city/alpha> rdfs:comment "inside"@en . }\n'
+        "\n"
+        '<id/city/gamma> rdfs:label "Gamma"@en .\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PARTNERGRAPH_GRAPH_DIR", str(graph_dir))
+    monkeypatch.setenv("PARTNERGRAPH_SHAPES_DIR", SHAPES)
+    for command in (["build", "--out", str(tmp_path / "out")], ["validate"], ["dump"]):
+        code, _, err = run(capsys, *command)
+        assert code == 2, command
+        assert f"{loose}:4: a triple outside a named graph" in err
+        assert "every fact belongs in the named graph of its source" in err
+        assert "<https://w3id.org/partnergraph/id/city/gamma>" in err
+    assert not (tmp_path / "out").exists()
+
+
+CONTEXT_SHAPES = """\
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix schema: <https://schema.org/> .
+@prefix pg: <https://w3id.org/partnergraph/def/> .
+@prefix pgsh: <https://w3id.org/partnergraph/shapes/> .
+
+pgsh:Town a sh:NodeShape ; sh:targetClass schema:City ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 1 ; sh:message "A town needs a label" ] .
+pgsh:Partnership a sh:NodeShape ; sh:targetClass pg:Partnership ;
+    sh:property [ sh:path pg:party ; sh:class schema:City ; sh:message "A party is a town" ] .
+"""
+
+
+def test_issue10_point3_named_files_are_validated_in_the_context_of_the_graph(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    graph_dir = tmp_path / "graph"
+    graph_dir.mkdir()
+    prefixes = (
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix pg: <def/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+    )
+    (graph_dir / "towns.trig").write_text(
+        prefixes + "GRAPH <graph/t> {\n"
+        '  <id/city/alpha> a schema:City ; rdfs:label "Alpha"@en .\n'
+        '  <id/city/beta> a schema:City ; rdfs:label "Beta"@en .\n'
+        "  <id/city/nameless> a schema:City .\n}\n",
+        encoding="utf-8",
+    )
+    ties = graph_dir / "ties.trig"
+    ties.write_text(
+        prefixes + "GRAPH <graph/p> {\n"
+        "  <id/partnership/alpha-beta> a pg:Partnership ;\n"
+        "      pg:party <id/city/alpha>, <id/city/beta> .\n}\n",
+        encoding="utf-8",
+    )
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(CONTEXT_SHAPES, encoding="utf-8")
+    monkeypatch.setenv("PARTNERGRAPH_GRAPH_DIR", str(graph_dir))
+
+    # the partnership's parties are towns described in another file: it conforms,
+    # and the nameless town of that other file is not reported against ties.trig
+    code, out, _ = run(capsys, "validate", str(ties), "--shapes", str(shapes))
+    assert code == 0, out
+    assert "A town needs a label" not in out
+    assert f"checked with the 1 other files of {graph_dir} as context" in out
+    assert "1 findings about them not shown" in out
+    assert out.splitlines()[-1].startswith("1 file conforms: 0 violations")
+
+    # the other file, named, is reported
+    code, out, _ = run(capsys, "validate", str(graph_dir / "towns.trig"), "--shapes", str(shapes))
+    assert code == 1
+    assert "<id/city/nameless>  (line 7)" in out
+
+    # an edited copy elsewhere takes the place of the graph's file of the same name
+    edited = tmp_path / "edits" / "towns.trig"
+    edited.parent.mkdir()
+    edited.write_text(
+        (graph_dir / "towns.trig").read_text().replace("nameless> a", "nameless> rdfs:label"),
+        encoding="utf-8",
+    )
+    edited.write_text(edited.read_text().replace("rdfs:label .", 'rdfs:label "N"@en .'))
+    code, out, _ = run(capsys, "validate", str(edited), "--shapes", str(shapes))
+    assert code == 0, out
+
+
+def test_issue10_point3_validate_one_curated_file_of_the_real_graph(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARTNERGRAPH_GRAPH_DIR", str(ROOT / "graph"))
+    monkeypatch.setenv("PARTNERGRAPH_SHAPES_DIR", str(ROOT / "shapes"))
+    code, out, _ = run(capsys, "validate", str(ROOT / "graph" / "lund.trig"))
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("1 file conforms: 0 violations")

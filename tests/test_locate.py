@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from partnergraph.validation.locate import Location, Locator
+from partnergraph.locate import Location, Locator
 
 from .paths import BASE
 

@@ -8,6 +8,7 @@ The Turtle form is a standard SHACL validation report
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from itertools import groupby
 
@@ -87,6 +88,12 @@ def render_text(report: Report, ns: Namespaces) -> str:
         verdict = "conforms" if one else "conform"
     else:
         verdict = "does NOT conform" if one else "do NOT conform"
+    if report.context:
+        lines.append(
+            f"checked with the {len(report.context)} other files of "
+            f"{os.path.commonpath([p.parent for p in report.context])} as context; "
+            f"{report.hidden} findings about them not shown"
+        )
     lines.append(
         f"{files} {verdict}: {counts['Violation']} violations, "
         f"{counts['Warning']} warnings, {counts['Info']} infos ({report.engine})"
@@ -122,6 +129,8 @@ def render_json(report: Report, ns: Namespaces) -> str:
         "counts": report.counts(),
         "engine": report.engine,
         "files": [str(p) for p in report.files],
+        "context": [str(p) for p in report.context],
+        "hidden": report.hidden,
         "results": results,
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"

@@ -22,7 +22,7 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings
 from partnergraph.terms import rdflib_graph
 from partnergraph.validation.findings import SEVERITIES, Finding
-from partnergraph.validation.locate import Location, Locator
+from partnergraph.locate import Location, Locator
 from partnergraph.validation.pyshacl_engine import validate_with_pyshacl
 
 DATA_SUFFIXES = (".trig", ".ttl")
@@ -52,12 +52,17 @@ class Report:
         engine: ``pyshacl`` or ``compiled``.
         files: the data files validated.
         shapes_files: the shapes files used.
+        context: the files read only as the context of ``files`` (the rest of
+            ``graph_dir``): their nodes are seen, but findings about them are not kept.
+        hidden: how many findings about the context files were left out.
     """
 
     findings: list[LocatedFinding]
     engine: str
     files: list[Path]
     shapes_files: list[Path] = field(default_factory=list)
+    context: list[Path] = field(default_factory=list)
+    hidden: int = 0
 
     @property
     def conforms(self) -> bool:
@@ -129,22 +134,58 @@ def run_engine(store: ox.Store, shapes: Graph, choice: str) -> tuple[list[Findin
 def validate_paths(
     paths: Sequence[Path], settings: Settings, shapes_paths: Sequence[Path] | None = None
 ) -> Report:
-    """Validate data files against the shapes.
+    """Validate data files against the shapes, in the context of the whole graph.
+
+    A curated file refers to nodes that other files describe (the vocabulary, the
+    sources, the places), so the named files are validated together with the other
+    files of ``graph_dir`` (a named file takes the place of the ``graph_dir`` file of
+    the same name, so an edited copy can be checked from anywhere), and only the
+    findings about nodes written in the named files are kept.
 
     Args:
         paths: data files or folders (TriG or Turtle).
-        settings: the settings (base IRI, personal data, validator, shapes folder).
+        settings: the settings (base IRI, personal data, validator, graph and
+            shapes folders).
         shapes_paths: shapes files or folders; ``settings.shapes_dir`` when omitted.
 
     Returns:
-        The report; ``report.conforms`` is False when any result is a Violation.
+        The report; ``report.conforms`` is False when any kept result is a Violation.
 
     Raises:
         DataFileError: a data or shapes file cannot be read or parsed.
     """
     shapes, shapes_files = load_shapes(shapes_paths or [settings.shapes_dir])
-    store, files = load_data(paths, settings)
-    return validate_store(store, shapes, settings, files, shapes_files)
+    named = data_files(paths, suffixes=DATA_SUFFIXES)
+    context = _context(named, settings.graph_dir)
+    store, files = load_data([*context, *named], settings)
+    report = validate_store(store, shapes, settings, files, shapes_files)
+    return _about(report, named, context) if context else report
+
+
+def _context(named: Sequence[Path], graph_dir: Path) -> list[Path]:
+    """The files of ``graph_dir`` that are not named and not replaced by a named file."""
+    if not graph_dir.is_dir():
+        return []
+    taken = {path.resolve() for path in named}
+    names = {path.name for path in named}
+    return [
+        path
+        for path in data_files([graph_dir], suffixes=DATA_SUFFIXES)
+        if path.resolve() not in taken and path.name not in names
+    ]
+
+
+def _about(report: Report, named: Sequence[Path], context: Sequence[Path]) -> Report:
+    """``report`` cut to the findings about nodes written in ``named`` (or in no file)."""
+    wanted = {path.resolve() for path in named}
+
+    def kept(item: LocatedFinding) -> bool:
+        places = [item.location, *item.also] if item.location else []
+        return not places or any(place.path.resolve() in wanted for place in places if place)
+
+    findings = [item for item in report.findings if kept(item)]
+    hidden = len(report.findings) - len(findings)
+    return Report(findings, report.engine, list(named), report.shapes_files, list(context), hidden)
 
 
 def validate_store(
