@@ -20,16 +20,15 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 # Debian packages, installed only when missing: npm (the query editor, YASGUI, comes
 # from the npm registry) and chromium (the editor's browser test; never a browser
-# download). As root, or through sudo.
+# download). As root, or through sudo; scripts/apt-install waits (bounded) while
+# another process holds the package manager's lock.
 system-packages:
 	@missing=""; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "installing Debian packages:$$missing"; \
-	  $$sudo apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null || \
+	  scripts/apt-install $$missing || \
 	  { echo "could not install$$missing: install the Debian packages by hand" >&2; exit 1; }; \
 	fi
 
