@@ -7,6 +7,7 @@
 | ``/-/health``, ``/-/limits`` | :mod:`.system` | health, and the limits in force |
 | ``/`` | :mod:`.pages` | the dataset's home page and label search |
 | ``/id/…``, ``/def/…``, ``/doc/…`` | :mod:`.resources` | linked data: 303, conneg |
+| ``/graph/…`` | :mod:`.graphs` | named graphs: their triples, or 303 to their source |
 | ``/.well-known/void`` | :mod:`.wellknown` | VoID and DCAT-AP description of the dataset |
 | ``/shapes`` | :mod:`.shapes` | the SHACL shapes in force |
 | ``/-/static/leaflet``, ``/pages`` | :mod:`.assets` | Leaflet, the pages' style and script |
@@ -29,6 +30,7 @@ from partnergraph.web import (
     dumps,
     editor,
     errors,
+    graphs,
     i18n,
     pages,
     resources,
@@ -46,6 +48,7 @@ BLUEPRINTS = (
     assets.bp,
     pages.bp,
     resources.bp,
+    graphs.bp,
     wellknown.bp,
     shapes.bp,
     dumps.bp,
