@@ -7,15 +7,17 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from werkzeug.test import TestResponse
 
-from partnergraph.queries import NamedQuery, load_queries
+from partnergraph.queries import NamedQuery, Parameter, load_queries, rebase, resolve_iri
 from partnergraph.queries.openapi import request_form
 from partnergraph.store.base import QueryRequest
 from partnergraph.web.state import state
@@ -348,12 +350,196 @@ def test_an_unknown_query_is_a_404(client: FlaskClient) -> None:
 
 
 def test_an_html_client_gets_the_form_with_the_error(client: FlaskClient) -> None:
-    page = client.get("/api/queries/describe-resource", headers=HTML)
+    page = client.get("/api/queries/describe-resource?resource=not+an+iri", headers=HTML)
 
     assert page.status_code == 400
     text = page.get_data(as_text=True)
-    assert "parameter &#39;resource&#39;: is required" in text
+    assert "parameter &#39;resource&#39;: &#39;not an iri&#39; is no IRI" in text
     assert '<form method="get" action="/api/queries/describe-resource">' in text
+    assert 'value="not an iri"' in text
+
+
+# ---- a browser opening a query: its form (issue 10, point 6) ----------------------------
+
+
+class Html(HTMLParser):
+    """The links, forms and form fields of a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.forms: list[tuple[str, str]] = []
+        self.fields: dict[str, dict[str, Any]] = {}
+        self.lists: dict[str, list[str]] = {}
+        self._select: dict[str, Any] | None = None
+        self._list: list[str] | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "a" and "href" in found:
+            self.links.append(found["href"])
+        elif tag == "form":
+            self.forms.append((found["action"], found["method"]))
+        elif tag in {"input", "select"}:
+            field = {"tag": tag, "options": [], "value": "", **found}
+            self.fields[found["name"]] = field
+            self._select = field if tag == "select" else None
+        elif tag == "datalist":
+            self._list = self.lists.setdefault(found["id"], [])
+        elif tag == "option" and self._list is not None:
+            self._list.append(found["value"])
+        elif tag == "option" and self._select is not None and "selected" in found:
+            self._select["value"] = found.get("value")  # None: the option's text
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "datalist":
+            self._list = None
+
+    def handle_data(self, data: str) -> None:
+        if self._select is not None and self.lasttag == "option" and data.strip():
+            self._select["options"].append(data.strip())
+            if self._select["value"] is None:
+                self._select["value"] = data.strip()
+
+
+def browser_get(client: FlaskClient, url: str, **kwargs: Any) -> tuple[TestResponse, Html]:
+    response = client.get(url, headers=HTML, **kwargs)
+    return response, Html(response.get_data(as_text=True))
+
+
+def typed_by_a_person(param: Parameter) -> str:
+    """The example of a parameter as a person types it in the form: a slug, a short name."""
+    if param.example is None:
+        return ""
+    if param.type in {"iri", "concept"}:
+        iri = resolve_iri(param.example, BASE)
+        return iri.rsplit("/", 1)[1] if param.cls or param.type == "concept" else iri
+    return param.example
+
+
+REQUIRING = [q for q in QUERIES if any(p.required for p in q.parameters)]
+CONTROLS = {
+    "iri": ("input", "text"),
+    "string": ("input", "text"),
+    "language": ("input", "text"),
+    "year": ("input", "text"),
+    "integer": ("input", "number"),
+    "date": ("input", "date"),
+    "concept": ("select", None),
+}
+
+
+def test_issue10_point6_the_queries_linked_from_the_api_pages_need_parameters() -> None:
+    assert {"describe-resource", "label-search"} <= {q.name for q in REQUIRING}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_issue10_point6_a_browser_opening_a_query_without_parameters_gets_its_form(
+    client: FlaskClient, query: NamedQuery
+) -> None:
+    response, page = browser_get(client, f"/api/queries/{query.name}")
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert f"<h1>{escape(query.title)}</h1>" in text
+    assert escape(query.description) in text
+    assert escape(rebase(query.query, BASE)) in text
+    assert page.forms == [(f"/api/queries/{query.name}", "get")]
+    for param in query.parameters:
+        field = page.fields[param.name]
+        tag, kind = CONTROLS[param.type]
+        assert field["tag"] == tag, param.name
+        if kind is not None:
+            assert field["type"] == kind, param.name
+        assert ("required" in field) is param.required, param.name
+        marked = f'<label for="p-{param.name}">{param.name} <small>('
+        assert marked in text
+        assert (", required)" in text.split(marked, 1)[1].split("</label>", 1)[0]) is param.required
+    for param in query.parameters:
+        if param.required:
+            assert f"<code>{param.name}</code>" in text.split("<form", 1)[0]
+    if query in REQUIRING:
+        assert "To run this query, give" in text
+        assert "<table>" not in text
+
+
+@pytest.mark.parametrize("query", REQUIRING, ids=lambda q: q.name)
+@pytest.mark.parametrize(
+    "accept",
+    [JSON, {"Accept": "text/csv"}, {"Accept": "*/*"}, {}],
+    ids=["json", "csv", "any", "none"],
+)
+def test_issue10_point6_a_script_still_gets_the_400_that_names_the_parameter(
+    client: FlaskClient, query: NamedQuery, accept: dict[str, str]
+) -> None:
+    first = next(p for p in query.parameters if p.required)
+
+    detail = error_of(client.get(f"/api/queries/{query.name}", headers=accept))
+
+    assert detail.startswith(f"parameter {first.name!r}: is required"), detail
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_issue10_point6_submitting_the_form_gives_the_table(
+    client: FlaskClient, query: NamedQuery
+) -> None:
+    _, page = browser_get(client, f"/api/queries/{query.name}")
+    ((action, _),) = page.forms
+    sent: list[tuple[str, str]] = []
+    for name, field in page.fields.items():  # as a browser sends it: every field, in order
+        param = query.parameter(name)
+        value = typed_by_a_person(param) if param else ""
+        if field["tag"] == "select" and value:
+            assert value in field["options"], name
+        if field.get("list") and value:
+            assert value in page.lists[field["list"]], name
+        sent.append((name, value))
+
+    response, answered = browser_get(client, action, query_string=sent)
+
+    assert response.status_code == 200, response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "To run this query" not in text
+    table = text.split("</form>", 1)[1]
+    assert "<table>" in table
+    assert "No rows." not in table
+    for name, value in sent:
+        assert answered.fields[name]["value"] == value, name
+
+
+def test_issue10_point6_a_form_sent_without_a_required_value_shows_the_form_again(
+    client: FlaskClient,
+) -> None:
+    response, page = browser_get(client, "/api/queries/label-search?text=&lang=fi&limit=&offset=")
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "To run this query, give <code>text</code>" in text
+    assert page.fields["lang"]["value"] == "fi"
+    assert "<table>" not in text
+    by_city = client.get("/api/queries/partners-of-city?city=lund&limit=", headers=HTML)
+    assert by_city.status_code == 200
+    assert '<a href="/id/city/lund">' in by_city.get_data(as_text=True)
+
+
+def test_issue10_point6_every_link_on_the_api_pages_answers_a_browser(client: FlaskClient) -> None:
+    targets: set[str] = set()
+    for url in ["/api/", "/api/queries", *(f"/api/queries/{q.name}" for q in QUERIES)]:
+        response, page = browser_get(client, url)
+        assert response.status_code == 200, url
+        targets |= set(page.links) | {action for action, _ in page.forms}
+
+    local = sorted(t for t in targets if not t.startswith(("http://", "https://", "mailto:")))
+    assert "/api/queries/describe-resource" in local
+    assert "/api/queries/label-search" in local
+    for target in local:
+        response = client.get(target, headers=HTML)
+        response.close()
+        assert response.status_code < 400, target
 
 
 # ---- binding, never splicing ------------------------------------------------------------

@@ -103,7 +103,9 @@ def shapes() -> Graph:
 
 
 def settings(engine: str) -> Settings:
-    return load({"validator": engine, "shapes_dir": SHAPES_DIR, "graph_dir": GRAPH_DIR}, environ={})
+    # no graph folder around the fixtures: each is validated with CONTEXT alone
+    alone = FIXTURES / "no-graph-dir"
+    return load({"validator": engine, "shapes_dir": SHAPES_DIR, "graph_dir": alone}, environ={})
 
 
 @overload

@@ -8,7 +8,10 @@
 | ``/api/openapi.json`` | the OpenAPI 3.1 description, made from the query headers |
 
 A query answers in JSON rows, SPARQL JSON, CSV or an HTML table, one page
-(``limit``, ``offset``) at a time, with ``Link`` headers to the other pages.
+(``limit``, ``offset``) at a time, with ``Link`` headers to the other pages. A
+request for HTML (a browser) that lacks a required parameter gets the query's
+page with a form for its parameters (:mod:`partnergraph.web.api_form`), a 200;
+any other client gets the 400 that names the parameter.
 
 Warning:
     Every parameter value is untrusted. It is checked against its declared type
@@ -21,6 +24,7 @@ Warning:
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Final, cast
 from urllib.parse import urlencode
 
@@ -31,16 +35,17 @@ from partnergraph import formats
 from partnergraph.errors import NotFound
 from partnergraph.formats import Kind
 from partnergraph.queries import NamedQuery, ParameterError, rebase
-from partnergraph.queries.binding import bind, expectation, short_names
+from partnergraph.queries.binding import bind, expectation
 from partnergraph.queries.lookup import ServiceLookup
 from partnergraph.queries.openapi import document, request_form
 from partnergraph.queries.results import read_table
-from partnergraph.queries.types import RESERVED, resolve_iri
+from partnergraph.queries.types import RESERVED
 from partnergraph.store import row_cap_link
 from partnergraph.store.base import QueryForm, QueryRequest
+from partnergraph.web import api_form
 from partnergraph.web import api_render as render
 from partnergraph.web.editor import named_queries
-from partnergraph.web.state import state
+from partnergraph.web.state import once, state
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -90,7 +95,11 @@ def run(name: str) -> Response:
     fmt = render.choose_format(render.table_formats(), request.args)
     try:
         page = render.read_page(request.args, settings)
-        bindings = bind(query, _given(query), settings.base_iri, _lookup())
+        given = _given(query)
+        missing = [p.name for p in query.parameters if p.required and not given.get(p.name)]
+        if missing and fmt.kind is Kind.PAGE:  # a person opening the query: its form
+            return render.html_response(_query_page(query, None, missing=missing))
+        bindings = bind(query, given, settings.base_iri, _lookup())
     except ParameterError as exc:
         if fmt.kind is not Kind.PAGE:
             raise
@@ -195,15 +204,15 @@ def _summary(query: NamedQuery) -> dict[str, Any]:
     }
 
 
-def _query_page(query: NamedQuery, answer: dict[str, Any] | None, error: str = "") -> str:
-    """The HTML page of a query: its form, and its answer or what was wrong."""
+def _query_page(
+    query: NamedQuery,
+    answer: dict[str, Any] | None,
+    error: str = "",
+    missing: Sequence[str] = (),
+) -> str:
+    """The HTML page of a query: its form, and its answer, what was wrong or what is missing."""
     base = state().settings.base_iri
     lookup = _lookup()
-    options = {
-        param.name: sorted(short_names(lookup.concepts(resolve_iri(param.scheme, base))))
-        for param in query.parameters
-        if param.type == "concept" and param.scheme
-    }
     rows = render.cells(answer["table"], base) if answer else []
     formats_ = {
         name: f"{request.script_root}{request.path}?"
@@ -218,11 +227,18 @@ def _query_page(query: NamedQuery, answer: dict[str, Any] | None, error: str = "
     return render_template(
         "api/query.html",
         query=_summary(query),
+        fields=api_form.fields(query, request.args, base, lookup.concepts, _slugs),
         text=rebase(query.query, base),
         values=request.args,
-        options=options,
         answer=answer,
         rows=rows,
         error=error,
+        missing=missing,
         formats=formats_,
     )
+
+
+def _slugs(cls: str) -> tuple[str, ...]:
+    """The slugs a form offers for an instance of ``cls``, looked up once per app."""
+    base = state().settings.base_iri
+    return once(f"api.slugs {cls}", lambda: api_form.slugs(_lookup().instances(cls), base))

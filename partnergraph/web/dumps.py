@@ -27,7 +27,6 @@ from flask import (
     Response,
     jsonify,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -37,6 +36,7 @@ from partnergraph import formats
 from partnergraph.dumps import Release, dumps_folder, latest_release, read_release, releases
 from partnergraph.dumps.manifest import MANIFEST, SHA256SUMS
 from partnergraph.errors import NotFound
+from partnergraph.web.negotiation import prefers_html
 from partnergraph.web.state import state
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
@@ -123,7 +123,7 @@ def _folder() -> Path:
 
 
 def _wants_html() -> bool:
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+    return prefers_html()
 
 
 def _listing(response: Response) -> Response:
