@@ -404,7 +404,7 @@ def test_non_utf8_charset_is_415(client: FlaskClient) -> None:
         {"method": "POST", "query_string": {"query": ASK}, "data": ASK, "content_type": DIRECT},
         {
             "method": "POST",
-            "query_string": {"default-graph-uri": TOWNS},
+            "query_string": {"query": ASK},
             "data": urlencode({"query": ASK}),
             "content_type": FORM,
         },
@@ -412,6 +412,52 @@ def test_non_utf8_charset_is_415(client: FlaskClient) -> None:
 )
 def test_malformed_requests_are_400(client: FlaskClient, request_kwargs: Any) -> None:
     error(client.open("/sparql", **request_kwargs), 400)
+
+
+def test_issue10_point8_form_post_takes_the_dataset_from_its_url(
+    backend_client: FlaskClient,
+) -> None:
+    url = "/sparql?" + urlencode([("default-graph-uri", PARTNERSHIPS), ("named-graph-uri", TOWNS)])
+    counted = backend_client.post(url, data=urlencode({"query": TRIPLES}), content_type=FORM)
+    assert counted.status_code == 200, counted.get_data(as_text=True)
+    assert bindings(counted)[0]["n"]["value"] == "9"
+    graphs = backend_client.post(url, data=urlencode({"query": GRAPHS}), content_type=FORM)
+    assert [row["g"]["value"] for row in bindings(graphs)] == [TOWNS]
+
+
+@pytest.mark.parametrize(
+    ("in_url", "in_body"),
+    [
+        ([("default-graph-uri", TOWNS)], [("default-graph-uri", TOWNS)]),
+        ([("default-graph-uri", TOWNS)], [("default-graph-uri", PARTNERSHIPS)]),
+        ([("named-graph-uri", TOWNS)], [("default-graph-uri", PARTNERSHIPS)]),
+    ],
+)
+def test_issue10_point8_form_post_with_a_dataset_in_url_and_body_is_400(
+    client: FlaskClient, in_url: list[tuple[str, str]], in_body: list[tuple[str, str]]
+) -> None:
+    response = client.post(
+        "/sparql?" + urlencode(in_url),
+        data=urlencode([("query", ASK), *in_body]),
+        content_type=FORM,
+    )
+    assert "not in both" in error(response, 400)
+
+
+def test_issue10_point8_relative_iris_resolve_against_the_base_iri(
+    backend_client: FlaskClient,
+) -> None:
+    """The service defines its base IRI (SPARQL 1.1 Protocol §2.3): the dataset's."""
+    select = get(backend_client, "SELECT ?name WHERE { <id/city/turku> ?p ?name } ORDER BY ?name")
+    assert select.status_code == 200, select.get_data(as_text=True)
+    assert "Åbo" in [row["name"]["value"] for row in bindings(select)]
+    construct = backend_client.post(
+        "/sparql", data="CONSTRUCT { <s> <p> 1 } WHERE {}", content_type=DIRECT
+    )
+    assert construct.status_code == 200, construct.get_data(as_text=True)
+    expected = Graph()
+    expected.add((URIRef(BASE + "s"), URIRef(BASE + "p"), Literal(1)))
+    assert rdf(construct.data, "text/turtle").isomorphic(expected)
 
 
 @pytest.mark.parametrize(
@@ -454,6 +500,26 @@ def test_request_size_limit(tmp_path: Path) -> None:
             environ_base={"wsgi.input_terminated": True},
         )
         error(chunked, 413)
+
+
+def test_a_body_of_exactly_the_limit_is_accepted(tmp_path: Path) -> None:
+    """Werkzeug refuses to read a stream at its maximum; the body is read to its length."""
+    limit = 2000
+    query = "ASK { ?s ?p ?o } #"
+    query += "x" * (limit - len(query))
+    form_body = urlencode({"query": "ASK { ?s ?p ?o } #"})
+    form_body += "x" * (limit - len(form_body))
+    gunicorn_like = {"wsgi.input_terminated": True}  # as gunicorn, which ends the stream
+    with web_app("oxigraph", tmp_path, max_request_bytes=limit) as small:
+        client = small.test_client()
+        direct = client.post("/sparql", data=query, content_type=DIRECT, environ_base=gunicorn_like)
+        assert direct.status_code == 200, direct.get_data(as_text=True)
+        form = client.post("/sparql", data=form_body, content_type=FORM, environ_base=gunicorn_like)
+        assert form.status_code == 200, form.get_data(as_text=True)
+        one_more = client.post(
+            "/sparql", data=query + "x", content_type=DIRECT, environ_base=gunicorn_like
+        )
+        assert "2000 bytes" in error(one_more, 413)
 
 
 def test_service_and_load_are_refused_before_running(client: FlaskClient) -> None:

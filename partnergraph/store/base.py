@@ -49,6 +49,9 @@ class QueryRequest:
             rdflib binds them with ``initBindings``; Oxigraph and remote stores
             get a ``VALUES`` block written by pyoxigraph
             (:mod:`partnergraph.store.bindings`).
+        base_iri: the IRI that the query's relative IRIs (and a relative ``BASE``)
+            resolve against; the SPARQL 1.1 Protocol has the service define one
+            (§2.3). None leaves them unresolved.
     """
 
     query: str
@@ -57,6 +60,7 @@ class QueryRequest:
     named_graph_uris: tuple[str, ...] = ()
     row_cap: int = 10_000
     bindings: tuple[tuple[str, Term], ...] = ()
+    base_iri: str | None = None
 
 
 #: A value a variable can be bound to.

@@ -124,7 +124,7 @@ class MemoryStore:
             raise QueryRejected("the query is nested too deeply for the rdflib engine") from exc
 
     def _evaluate(self, request: QueryRequest, fmt: Format) -> QueryResult:
-        query = translateQuery(parseQuery(request.query))
+        query = translateQuery(parseQuery(request.query), base=request.base_iri)
         if not self.allow_federation and _uses_service(query.algebra):
             raise QueryRejected("SERVICE (federated query) is not allowed on this endpoint")
         dataset = self._dataset(request, query.algebra.get("datasetClause") or ())

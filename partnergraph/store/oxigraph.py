@@ -124,7 +124,7 @@ class OxigraphStore:
             refuse_service(request.query)
         try:
             query = with_values(request.query, request.bindings, lateral=True)
-            result = self.store.query(query, **_dataset(request))
+            result = self.store.query(query, base_iri=request.base_iri, **_dataset(request))
         except SyntaxError as exc:
             raise oxigraph_syntax_error(exc) from exc
         except OSError as exc:

@@ -199,13 +199,16 @@ class RemoteStore:
         return QueryResult(data, fmt, len(triples), truncated)
 
     def _fetch(self, request: QueryRequest, deadline: float) -> _Body:
+        text = with_values(request.query, request.bindings)
+        if request.base_iri is not None:  # the remote's own base is its URL: give ours
+            text = f"BASE <{request.base_iri}>\n{text}"
         defaults, named = request.default_graph_uris, request.named_graph_uris
         if not defaults and not named:
             # Some endpoints' "union default graph" option overrides FROM (Oxigraph
             # server does): name the query's own dataset as protocol parameters too.
-            defaults, named = dataset_clauses(request.query)
+            defaults, named = dataset_clauses(text)
         form = {
-            "query": with_values(request.query, request.bindings),
+            "query": text,
             "default-graph-uri": list(defaults),
             "named-graph-uri": list(named),
         }
@@ -214,7 +217,10 @@ class RemoteStore:
             with self.client.stream("POST", self.endpoint, data=form, headers=headers) as response:
                 media_type = response.headers.get("content-type", "").split(";")[0].strip()
                 if response.status_code == 400:
-                    raise _remote_syntax_error(_read_some(response.iter_bytes(), 4096))
+                    raise _remote_syntax_error(
+                        _read_some(response.iter_bytes(), 4096),
+                        lines_added=int(request.base_iri is not None),
+                    )
                 if response.status_code != 200:
                     raise StoreUnavailable(
                         f"the remote endpoint answered {response.status_code} "
@@ -266,12 +272,13 @@ def _read_some(chunks: Iterator[bytes], limit: int) -> str:
     return kept[:limit].decode("utf-8", errors="replace")
 
 
-def _remote_syntax_error(message: str) -> QuerySyntaxError:
+def _remote_syntax_error(message: str, lines_added: int = 0) -> QuerySyntaxError:
+    """The remote's refusal, placed in the client's query (``lines_added`` lines shorter)."""
     detail = " ".join(message.split()) or "the remote endpoint refused the query"
     for pattern in _PLACES:
         match = pattern.search(detail)
         if match is not None:
-            line, column = int(match.group(1)), int(match.group(2))
+            line, column = max(1, int(match.group(1)) - lines_added), int(match.group(2))
             if match.start() == 0:  # "error at 3:7: expected …": keep the reason
                 detail = detail[match.end() :].lstrip(": ") or detail
             return QuerySyntaxError(detail, line, column)

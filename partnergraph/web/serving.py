@@ -5,14 +5,25 @@ https://docs.gunicorn.org/en/stable/custom.html
 The app is made once, before gunicorn starts (so a graph that does not conform
 stops the command with its report, and is built once however many workers there
 are), and handed to gunicorn as a preloaded app.
+
+A request whose body is larger than the app reads or throws away
+(:func:`partnergraph.web.protocol.discard_limit`) is answered with
+``Connection: close``: gunicorn skips at most 64 KiB of a body left on a kept-alive
+connection and otherwise drops the connection without a word, after its answer
+said ``keep-alive``; a client that sends its next request on it then fails. A WSGI
+app cannot say ``Connection`` itself (a hop-by-hop header: PEP 3333), so a
+``pre_request`` hook tells gunicorn, from the request's ``Content-Length``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
+
+from partnergraph.web.protocol import discard_limit
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,26 @@ class ServeOptions:
         }
 
 
+def close_when_larger(most: int) -> Callable[[Any, Any], None]:
+    """A gunicorn ``pre_request`` hook: close the connection after a body over ``most``.
+
+    Args:
+        most: the largest body (``Content-Length``) after which the connection
+            stays open.
+
+    Returns:
+        The hook; it also logs the request at debug level, as gunicorn's own does.
+    """
+
+    def pre_request(worker: Any, req: Any) -> None:
+        worker.log.debug("%s %s", req.method, req.path)
+        length = next((value for name, value in req.headers if name == "CONTENT-LENGTH"), None)
+        if length is not None and length.isdigit() and int(length) > most:
+            req.force_close()
+
+    return pre_request
+
+
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     """A gunicorn application around an app that is already made."""
 
@@ -63,6 +94,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         for key, value in self.options.gunicorn_settings().items():
             if key in self.cfg.settings:  # a setting older gunicorns lack is left out
                 self.cfg.set(key, value)
+        limit = getattr(self.application, "config", {}).get("MAX_CONTENT_LENGTH")
+        if isinstance(limit, int):
+            self.cfg.set("pre_request", close_when_larger(discard_limit(limit)))
 
     def load(self) -> Any:
         return self.application
