@@ -97,3 +97,16 @@ def test_issue10_point6_every_link_of_the_served_product_answers(served: Served)
                 queue.extend((link, path) for link in links(str(response.url), response.text))
     assert not failures, "\n".join(failures)
     assert pages >= 20, f"only {pages} pages crawled: {sorted(seen)[:20]}"
+
+
+def test_a_get_query_of_six_kilobytes_is_answered(served: Served) -> None:
+    # gunicorn's default request line (4094 bytes) refused it with its own HTML 414
+    query = "SELECT * WHERE { ?s ?p ?o } LIMIT 1 # " + "x" * 6000
+    with served.client() as client:
+        response = client.get(
+            "/sparql",
+            params={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+        )
+    assert response.status_code == 200, response.text[:300]
+    assert len(response.json()["results"]["bindings"]) == 1

@@ -59,6 +59,9 @@ class ServeOptions:
             "accesslog": "-",
             "errorlog": "-",
             "control_socket_disable": True,  # gunicorn >= 25.1 would open one in ~/.gunicorn
+            # the longest request line gunicorn allows (its default, 4094, refuses a GET
+            # query of a few kilobytes with its own 414 page); longer queries use POST
+            "limit_request_line": 8190,
         }
 
 
