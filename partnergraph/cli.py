@@ -24,6 +24,8 @@ from partnergraph.validation import Report, validate_paths
 from partnergraph.validation.report import FORMATS, render
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+#: Request threads kept for small queries beyond those long queries may hold.
+SMALL_QUERY_THREADS = 8
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,7 +78,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="TCP port")
     serve.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
-    serve.add_argument("--threads", type=int, default=8, help="request threads per worker")
+    serve.add_argument(
+        "--threads",
+        type=int,
+        help="request threads per worker (default: max_long_queries + 8, so that small "
+        "queries find a thread while the most long queries run)",
+    )
     return parser
 
 
@@ -120,8 +127,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"partnergraph serve: {exc}; nothing is served (report above)", file=sys.stderr)
         return EXIT_INVALID
     settings = app.extensions["partnergraph"].settings
+    threads = args.threads or settings.max_long_queries + SMALL_QUERY_THREADS
     options = ServeOptions(
-        args.host, args.port, args.workers, args.threads, timeout=settings.query_timeout + 30
+        args.host, args.port, args.workers, threads, timeout=settings.query_timeout + 30
     )
     serve(app, options)
     return EXIT_OK

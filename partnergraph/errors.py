@@ -11,10 +11,16 @@ from pathlib import Path
 
 
 class PartnergraphError(Exception):
-    """Base of every error partnergraph raises on purpose."""
+    """Base of every error partnergraph raises on purpose.
+
+    Attributes:
+        retry_after: seconds after which the client may try again (the
+            ``Retry-After`` header), for the errors that say so; else None.
+    """
 
     status = 500
     title = "Internal error"
+    retry_after: int | None = None
 
 
 class BadRequest(PartnergraphError):
@@ -124,6 +130,28 @@ class QueryOutOfMemory(PartnergraphError):
 
     status = 503
     title = "Query memory limit reached"
+
+
+class TooManyQueries(PartnergraphError):
+    """The client runs as many long queries as one client may; retry later (HTTP 429)."""
+
+    status = 429
+    title = "Too many long queries"
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class EndpointBusy(PartnergraphError):
+    """As many long queries run as the endpoint allows; retry later (HTTP 503)."""
+
+    status = 503
+    title = "Too many long queries"
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class StoreUnavailable(PartnergraphError):

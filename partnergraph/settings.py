@@ -101,19 +101,44 @@ class Settings:
         1_000_000, "The largest request body (or query string) accepted, in bytes; more is a 413."
     )
     query_memory_mb: int = _setting(
-        1024,
+        192,
         "Megabytes of address space a query worker process may use beyond what it holds "
-        "at start. A query that needs more is stopped with a 503.",
+        "at start. A query that needs more is stopped with a 503 that says so: with 192, "
+        "one that builds a value of about 100 MB (a string doubled 23 times) is stopped.",
     )
     query_workers: int = _setting(
         2,
-        "Worker processes that run queries in parallel (one query each at a time).",
+        "Worker processes that run queries in parallel (one query each at a time), "
+        "at normal CPU priority; long queries get extra processes (see slow_query_seconds).",
+    )
+    slow_query_seconds: float = _setting(
+        0.5,
+        "Seconds after which a running query counts as long: its worker process drops to "
+        "the lowest CPU priority (nice 19) and another worker takes its place, so that "
+        "small queries are answered at once while long ones run.",
+    )
+    max_long_queries: int = _setting(
+        8,
+        "Long queries that may run at once (each in a worker process of its own, "
+        "beside the query_workers). One more is stopped with a 503 and Retry-After.",
+    )
+    max_long_queries_per_client: int = _setting(
+        4,
+        "Long queries one client (remote address) may run at once. One more is stopped "
+        "with a 429 and Retry-After; a client at the limit gets a 429 for every query "
+        "until one of its long queries ends.",
     )
     max_nesting_depth: int = _setting(
         100,
         "The deepest nesting of brackets, braces and parentheses a query may have. Deeper "
         "queries are refused with a 400 before any engine parses them (both engines "
         "overflow their stack on a few thousand levels).",
+    )
+    max_list_terms: int = _setting(
+        1000,
+        "The most terms the lists of one query may hold together (IN, NOT IN, a "
+        "function's arguments): each term is compared with every solution. More is "
+        "refused with a 400 that suggests VALUES (joined by hash, not compared one by one).",
     )
     api_page_size: int = _setting(
         100,
@@ -177,7 +202,11 @@ class Settings:
             "max_request_bytes",
             "query_memory_mb",
             "query_workers",
+            "slow_query_seconds",
+            "max_long_queries",
+            "max_long_queries_per_client",
             "max_nesting_depth",
+            "max_list_terms",
             "api_page_size",
         ):
             if getattr(self, name) <= 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 
@@ -58,3 +60,53 @@ def test_a_cut_result_links_to_the_limits_page(app: Flask) -> None:
     link = response.get_json()["head"]["link"]
     assert link == ["https://w3id.org/partnergraph/-/limits#row-cap"]
     assert client.get("/-/limits").status_code == 200
+
+
+def dead(pid: int) -> bool:
+    """Whether our child ``pid`` has ended, every thread of it (waitable, left unreaped).
+
+    ``/proc/<pid>/stat`` says ``Z`` as soon as the main thread has exited, while
+    the other threads of a killed worker may still be tearing down.
+    """
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:  # reaped already
+        return True
+
+
+def test_issue10_point13_health_says_when_its_only_worker_was_killed(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    with web_app("oxigraph", tmp_path_factory.mktemp("health"), query_workers=1) as app:
+        client = app.test_client()
+        service = app.extensions["partnergraph"].service
+        assert service.wait_ready(30)
+        before = client.get("/-/health")
+        assert before.status_code == 200
+        assert before.get_json()["workers"]["ready"] == 1
+        assert before.get_json()["snapshot"]["loaded"] is True
+        [pid] = service.worker_pids()
+
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while not dead(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        after = client.get("/-/health")
+
+        assert after.status_code == 503, after.get_json()
+        body = after.get_json()
+        assert body["status"] in {"starting", "unavailable"}
+        assert body["workers"]["ready"] == 0
+        assert body["snapshot"] == {
+            "version": before.get_json()["snapshot"]["version"],
+            "loaded": False,
+            "quads": None,
+        }
+        assert after.headers["Retry-After"] == "1"
+        deadline = time.monotonic() + 30  # the worker is replaced, and health says so
+        while client.get("/-/health").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        healed = client.get("/-/health").get_json()
+        assert healed["status"] == "ok"
+        assert service.worker_pids() != [pid]
+        assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200

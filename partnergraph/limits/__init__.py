@@ -4,6 +4,11 @@
   parses it (nesting, path length, ``SERVICE``, updates);
 * :mod:`~partnergraph.limits.workers`: the query service that runs queries in
   worker processes under a hard time limit and a memory limit;
+* :mod:`~partnergraph.limits.pool`: those worker processes, in two lanes, so
+  that long queries never keep small ones waiting
+  (:mod:`~partnergraph.limits.lanes`, :mod:`~partnergraph.limits.admission`,
+  :mod:`~partnergraph.limits.priority`; :mod:`~partnergraph.limits.process` is
+  one worker seen from its parent);
 * :mod:`~partnergraph.limits.sandbox`: what a worker does to itself (memory cap,
   no network);
 * :mod:`~partnergraph.limits.worker`: the inside of a worker process.

@@ -16,6 +16,11 @@ where (line and column):
   long;
 * more than ``ELEMENTS_PER_LEVEL * max_nesting_depth`` operators and pattern
   elements in the whole query (``.``, ``;``, ``OPTIONAL``, ``UNION``, ``BIND``…);
+* more than ``max_list_terms`` terms in the query's lists together (``IN``,
+  ``NOT IN``, a function's arguments): every term is compared with every
+  solution, so a list's cost is its length times the solutions (with Oxigraph,
+  on the 2 763-quad graph: 1 000 terms 0.4 s, 10 000 terms 4.6 s, 110 000
+  43 s), where ``VALUES`` joins by hash (110 000 terms: 1 s);
 * ``SERVICE`` unless ``allow_federation``;
 * any update operation (``INSERT``, ``DELETE``, ``LOAD``, ``CLEAR``…);
 * a prefixed name whose prefix is not declared (both engines refuse it; rdflib
@@ -71,7 +76,7 @@ def inspect_query(text: str, settings: Settings) -> QueryForm:
 
     Args:
         text: the query, as the client sent it (already decoded from UTF-8).
-        settings: ``max_nesting_depth`` and ``allow_federation`` apply.
+        settings: ``max_nesting_depth``, ``max_list_terms`` and ``allow_federation`` apply.
 
     Returns:
         The query form: the first of SELECT, ASK, CONSTRUCT or DESCRIBE after the
@@ -80,8 +85,9 @@ def inspect_query(text: str, settings: Settings) -> QueryForm:
     Raises:
         PayloadTooLarge: more characters than ``max_request_bytes`` (the web
             layer refuses larger requests first; this keeps the guard bounded).
-        QueryRejected: too deeply nested, too long a chain or query, ``SERVICE``
-            without federation, or an update; the message says what and where.
+        QueryRejected: too deeply nested, too long a chain, list or query,
+            ``SERVICE`` without federation, or an update; the message says what
+            and where.
         QuerySyntaxError: no query form after the prologue, or a prefix that is
             not declared.
     """
@@ -89,28 +95,36 @@ def inspect_query(text: str, settings: Settings) -> QueryForm:
         raise PayloadTooLarge(
             f"the query is longer than the limit of {settings.max_request_bytes} bytes"
         )
+    limits = (settings.max_nesting_depth, settings.max_list_terms, settings.allow_federation)
     if len(text) > CACHED_QUERY_CHARS:
-        return _Inspection(text, settings.max_nesting_depth, settings.allow_federation).run()
-    return _inspect(text, settings.max_nesting_depth, settings.allow_federation)
+        return _Inspection(text, *limits).run()
+    return _inspect(text, *limits)
 
 
 @lru_cache(maxsize=256)
-def _inspect(text: str, max_nesting_depth: int, allow_federation: bool) -> QueryForm:
+def _inspect(
+    text: str, max_nesting_depth: int, max_list_terms: int, allow_federation: bool
+) -> QueryForm:
     """The verdict on an accepted query, remembered (a refusal raises and is not kept)."""
-    return _Inspection(text, max_nesting_depth, allow_federation).run()
+    return _Inspection(text, max_nesting_depth, max_list_terms, allow_federation).run()
 
 
 class _Inspection:
     """One pass over the tokens of one query."""
 
-    def __init__(self, text: str, max_nesting_depth: int, allow_federation: bool) -> None:
+    def __init__(
+        self, text: str, max_nesting_depth: int, max_list_terms: int, allow_federation: bool
+    ) -> None:
         self.text = text
         self.depth_limit = max_nesting_depth
         self.element_limit = ELEMENTS_PER_LEVEL * max_nesting_depth
+        self.list_limit = max_list_terms
         self.allow_federation = allow_federation
         self.brackets: list[str] = []
+        self.listed: list[bool] = []  # per open bracket: a list (a comma seen inside)
         self.chains: list[int] = [0]
         self.elements = 0
+        self.terms = 0
         self.prefixes: set[str] = set()
         self.form: QueryForm | None = None
 
@@ -174,6 +188,7 @@ class _Inspection:
         text = token.text
         if text in OPENERS:
             self.brackets.append(text)
+            self.listed.append(False)
             self.chains.append(0)
             if len(self.brackets) > self.depth_limit:
                 self.reject(
@@ -184,6 +199,7 @@ class _Inspection:
         elif text in CLOSERS:
             if self.brackets:
                 self.brackets.pop()
+                self.listed.pop()
                 self.chains.pop()
         elif text in CHAIN_OPERATORS:
             self.chains[-1] += 1
@@ -197,6 +213,8 @@ class _Inspection:
             self.chains[-1] = 0
             if not self.brackets or self.brackets[-1] != "(":  # not an argument list
                 self.count_element(token)
+            elif text == ",":
+                self.count_term(token)
 
     def count_element(self, token: Token) -> None:
         self.elements += 1
@@ -204,7 +222,20 @@ class _Inspection:
             self.reject(
                 token,
                 f"the query has more than {self.element_limit} operators and pattern "
-                "elements; use VALUES or IN for long lists",
+                "elements; use VALUES for long lists",
+            )
+
+    def count_term(self, token: Token) -> None:
+        """Count the terms of an argument list at its commas (the first comma counts two)."""
+        self.terms += 1 if self.listed[-1] else 2
+        self.listed[-1] = True
+        if self.terms > self.list_limit:
+            self.reject(
+                token,
+                f"the query's lists (IN, NOT IN, function arguments) hold more than "
+                f"{self.list_limit} terms, the limit max_list_terms: each term is compared "
+                "with every solution; for a long list of values use VALUES "
+                "(VALUES ?x { <a> <b> … }), which is joined instead",
             )
 
     def reject(self, token: Token, reason: str) -> None:

@@ -29,6 +29,8 @@ import struct
 import sys
 from pathlib import Path
 
+from partnergraph.errors import QueryOutOfMemory
+
 _PR_SET_PDEATHSIG = 1
 _PR_SET_SECCOMP = 22
 _PR_SET_NO_NEW_PRIVS = 38
@@ -126,3 +128,11 @@ def limit_memory(allowance_mb: int) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a query's memory is never dumped to disk
     return limit
+
+
+def out_of_memory(allowance_mb: int) -> QueryOutOfMemory:
+    """The error of a query stopped by the memory cap of :func:`limit_memory`."""
+    return QueryOutOfMemory(
+        f"the query needed more than {allowance_mb} MB of memory (the limit "
+        "query_memory_mb: a value or result this large is not built) and was stopped"
+    )

@@ -102,7 +102,7 @@ def _answer(
     except PartnergraphError as exc:
         connection.send(("error", type(exc).__name__, str(exc), None, None))
     except MemoryError:
-        text = f"the query needed more than {settings.query_memory_mb} MB of memory and was stopped"
+        text = str(sandbox.out_of_memory(settings.query_memory_mb))
         connection.send(("error", "QueryOutOfMemory", text, None, None))
     except Exception as exc:  # a bug: the parent logs it as a 500
         connection.send(("error", "RuntimeError", f"{type(exc).__name__}: {exc}", None, None))

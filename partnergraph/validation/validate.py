@@ -17,12 +17,12 @@ from rdflib import Graph
 
 from partnergraph.errors import ConfigurationError
 from partnergraph.loader import data_files, load_store, parse_file
+from partnergraph.locate import Location, Locator
 from partnergraph.materialise import materialise
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings
 from partnergraph.terms import rdflib_graph
 from partnergraph.validation.findings import SEVERITIES, Finding
-from partnergraph.locate import Location, Locator
 from partnergraph.validation.pyshacl_engine import validate_with_pyshacl
 
 DATA_SUFFIXES = (".trig", ".ttl")

@@ -4,10 +4,13 @@ https://www.w3.org/TR/sparql11-protocol/
 
 ``GET``/``HEAD``/``POST`` with a query run it and answer in the negotiated format
 (``Accept`` with q-values and wildcards through Werkzeug's parser, or a ``format``
-parameter for links). ``GET`` without a query answers the service description in
-an RDF format, or the query editor for a browser that asks for HTML. Every error
-is raised as a :mod:`partnergraph.errors` class and written by
-:mod:`partnergraph.web.errors`.
+parameter for links). Relative IRIs in a query resolve against the dataset's base
+IRI (the ``base_iri`` setting): the protocol has the service define its base
+(§2.3, https://www.w3.org/TR/sparql11-protocol/#base-iri), and this one makes
+``<id/city/lund>`` name the dataset's resource, whatever host serves it.
+``GET`` without a query answers the service description in an RDF format, or the
+query editor for a browser that asks for HTML. Every error is raised as a
+:mod:`partnergraph.errors` class and written by :mod:`partnergraph.web.errors`.
 
 Warning:
     The query text is untrusted. It reaches the query service only after
@@ -58,8 +61,9 @@ def endpoint() -> Response:
         default_graph_uris=asked.default_graph_uris,
         named_graph_uris=asked.named_graph_uris,
         row_cap=settings.row_cap,
+        base_iri=settings.base_iri,
     )
-    return result_response(current.service.run(query, fmt))
+    return result_response(current.service.run(query, fmt, client=request.remote_addr))
 
 
 def result_response(result: QueryResult) -> Response:

@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template
 
 from partnergraph.settings import documented
+from partnergraph.web.negotiation import prefers_html
 from partnergraph.web.state import state
 
 bp = Blueprint("system", __name__, url_prefix="/-")
@@ -18,23 +19,36 @@ LIMITS = (
     "max_request_bytes",
     "query_memory_mb",
     "query_workers",
+    "slow_query_seconds",
+    "max_long_queries",
+    "max_long_queries_per_client",
     "max_nesting_depth",
+    "max_list_terms",
     "allow_federation",
 )
 
 
 @bp.get("/health")
 def health() -> Response:
-    """Whether the app can answer queries: 200 when its query workers are up, else 503."""
+    """What is true now: 200 while query workers are ready, else 503, and what they hold.
+
+    Every call looks at the worker processes again (a worker killed a moment ago
+    is not counted) and starts any that are missing.
+    """
     current = state()
-    ready = current.service.wait_ready(timeout=0)
+    now = current.service.health()
     response = jsonify(
-        status="ok" if ready else "starting",
+        status=now.status,
         backend=current.service.backend,
         triples=current.stats.triples,
+        workers=now.workers,
+        snapshot={"version": current.version, "loaded": now.loaded, "quads": now.quads},
+        **({"problem": now.problem} if now.problem else {}),
     )
-    response.status_code = 200 if ready else 503
+    response.status_code = 200 if now.ready else 503
     response.headers["Cache-Control"] = "no-store"
+    if not now.ready:
+        response.headers["Retry-After"] = "1"
     return response
 
 
@@ -52,7 +66,7 @@ def limits() -> Response:
         for name, _default, help_text in documented()
         if name in LIMITS
     ]
-    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+    if prefers_html():
         response = Response(render_template("web/limits.html", rows=rows))
     else:
         response = jsonify(limits={row["name"]: row["value"] for row in rows})
