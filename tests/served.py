@@ -71,12 +71,15 @@ def copy_project(target: Path) -> Path:
 
 
 @contextmanager
-def serve_copy(scratch: Path, *args: str) -> Iterator[Served]:
+def serve_copy(
+    scratch: Path, *args: str, settings: dict[str, str] | None = None
+) -> Iterator[Served]:
     """Run ``partnergraph serve`` in a copy of the project under ``scratch``.
 
     Args:
         scratch: an empty folder for the copy and the log.
         args: more options for ``partnergraph serve``.
+        settings: ``PARTNERGRAPH_*`` variables for the server (none by default).
 
     Yields:
         The running server; it is stopped (its whole process group) afterwards.
@@ -86,6 +89,7 @@ def serve_copy(scratch: Path, *args: str) -> Iterator[Served]:
     log = scratch / "serve.log"
     command = [str(Path(sys.executable).parent / "partnergraph"), "serve", "--port", str(port)]
     env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+    env.update(settings or {})
     with log.open("wb") as output:
         process = subprocess.Popen(
             [*command, "--host", "127.0.0.1", *args],
