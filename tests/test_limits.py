@@ -136,6 +136,25 @@ def test_service_is_refused_unless_federation_is_allowed(query: str) -> None:
     assert inspect_query(query, settings_with(allow_federation=True)) is QueryForm.SELECT
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        r"SELECT * WHERE { \u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        r"SELECT * WHERE { \U00000053\u0045RVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        r"\u0049NSERT DATA { <http://example.org/a> <http://example.org/b> 1 }",
+    ],
+)
+def test_issue10_keywords_written_with_codepoint_escapes_are_refused(query: str) -> None:
+    # rdflib replaces \u escapes before parsing, as the grammar says: the guard must too
+    with pytest.raises(QueryRejected, match=r"not (allowed|accepted)"):
+        inspect_query(query, settings_with())
+
+
+def test_codepoint_escapes_in_strings_are_still_accepted() -> None:
+    query = r'SELECT * WHERE { ?s ?p "V\u00e4ster\u00e5s" }'
+    assert inspect_query(query, settings_with()) is QueryForm.SELECT
+
+
 @pytest.mark.parametrize("keyword", sorted(UPDATE_KEYWORDS))
 def test_updates_are_refused(keyword: str) -> None:
     update = f"PREFIX ex: <http://example.org/>\n{keyword} DATA {{ ex:a ex:b ex:c }}"

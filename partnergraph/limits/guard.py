@@ -33,6 +33,7 @@ Warning:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from partnergraph.errors import PayloadTooLarge, QueryRejected
@@ -69,6 +70,8 @@ CACHED_QUERY_CHARS = 16_384
 
 _FORMS = {form.value: form for form in QueryForm}
 _PROLOGUE = frozenset({"BASE", "PREFIX", "VERSION"})
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LAST_CODEPOINT = 0x10FFFF
 
 
 def inspect_query(text: str, settings: Settings) -> QueryForm:
@@ -95,10 +98,29 @@ def inspect_query(text: str, settings: Settings) -> QueryForm:
         raise PayloadTooLarge(
             f"the query is longer than the limit of {settings.max_request_bytes} bytes"
         )
+    text = decode_codepoints(text)
     limits = (settings.max_nesting_depth, settings.max_list_terms, settings.allow_federation)
     if len(text) > CACHED_QUERY_CHARS:
         return _Inspection(text, *limits).run()
     return _inspect(text, *limits)
+
+
+def decode_codepoints(text: str) -> str:
+    """``text`` with SPARQL's codepoint escapes replaced by the characters they name.
+
+    The grammar replaces ``\\uXXXX`` and ``\\UXXXXXXXX`` anywhere in a query before
+    parsing (https://www.w3.org/TR/sparql11-query/#codepointEscape), and rdflib
+    does: ``\\u0053ERVICE`` is ``SERVICE`` to it. The guard checks the query an
+    engine may see. An escape of no character (past U+10FFFF) is left as written.
+    """
+    if "\\u" not in text and "\\U" not in text:
+        return text
+    return _CODEPOINT.sub(_codepoint, text)
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value <= _LAST_CODEPOINT else match.group(0)
 
 
 @lru_cache(maxsize=256)

@@ -76,7 +76,13 @@ def _network_filter(audit_arch: int, socket_call: int) -> bytes:
 
 
 def deny_network() -> bool:
-    """Forbid this process (and its threads) to open internet sockets, for good.
+    """Forbid the calling thread, and the threads it starts later, to open internet
+    sockets, for good.
+
+    A seccomp filter installed without ``SECCOMP_FILTER_FLAG_TSYNC`` binds the
+    thread that installs it and its future children, not threads already running:
+    the worker calls this on the thread that runs its queries, before the first
+    query (tested inside the worker processes, tests/test_sandbox_workers.py).
 
     Returns:
         True when the filter is installed; False where seccomp is not available.
