@@ -10,6 +10,7 @@ import pytest
 
 from partnergraph.settings import Settings, load
 
+from .listener import Listener
 from .paths import ROOT
 
 if TYPE_CHECKING:
@@ -52,3 +53,11 @@ def watched(browser: Browser) -> Iterator[Watched]:
     made = Watched(browser)
     yield made
     made.context.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A loopback TCP listener that counts connections (see tests/listener.py)."""
+    opened = Listener()
+    yield opened
+    opened.close()

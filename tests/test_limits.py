@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -41,6 +40,7 @@ from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, S
 from partnergraph.store.memory import MemoryStore
 from partnergraph.store.oxigraph import OxigraphStore
 
+from .listener import Listener
 from .store_data import QUADS, write_nquads
 
 DEEP = 10_000
@@ -410,48 +410,6 @@ def test_workers_start_in_the_process_that_uses_them(data_file: Path) -> None:
 
 
 # -- nothing leaves the process ------------------------------------------------------------
-
-
-class Listener:
-    """A TCP listener on a loopback port that records every connection it gets."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(8)
-        self.socket.settimeout(0.1)
-        self.port = int(self.socket.getsockname()[1])
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/sparql"
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            connection.close()
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.socket.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    opened = Listener()
-    yield opened
-    opened.close()
 
 
 EMBEDDED: dict[str, Callable[[bool], Store]] = {

@@ -23,9 +23,6 @@ every probe does reach the listener there.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +35,7 @@ from partnergraph.limits.workers import QueryService, open_query_service
 from partnergraph.settings import load
 from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError
 
+from .listener import Listener
 from .store_data import QUADS, write_nquads
 from .worker_probe import Probe
 
@@ -54,49 +52,6 @@ PROBE_IDS = [f"{backend}-{how}" for backend, how in PROBES]
 
 #: What a socket() denied by the sandbox's seccomp filter fails with (EACCES).
 DENIED = "Permission denied"
-
-
-class Listener:
-    """A TCP listener on a loopback port that counts the connections it gets."""
-
-    def __init__(self) -> None:
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.socket.settimeout(0.1)
-        self.port = int(self.socket.getsockname()[1])
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            connection.close()
-
-    def settled(self, seconds: float = 0.3) -> int:
-        """The connections seen, after giving late ones ``seconds`` to arrive."""
-        time.sleep(seconds)
-        return self.connections
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.socket.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    opened = Listener()
-    yield opened
-    opened.close()
 
 
 @pytest.fixture(scope="module")
