@@ -12,7 +12,6 @@ answers ``Connection: close`` and closes the connection cleanly.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from partnergraph.web.protocol import DISCARD_BYTES
 
 from .oxigraph_server import free_port
 from .paths import ROOT
-from .webapp import WEB, stop, wait_until_up
+from .webapp import server_environment, stop, wait_until_up
 
 LIMIT = 2000
 #: More than gunicorn skips by itself (64 KiB), less than the app throws away.
@@ -53,14 +52,8 @@ def running(name: str, output_dir: Path) -> Iterator[int]:
     """Start a server with the request size limit of LIMIT; yield its port; stop it."""
     port = free_port()
     address = str(port) if name == "partnergraph serve" else f"127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
-    env.update(
-        PARTNERGRAPH_GRAPH_DIR=str(WEB / "graph"),
-        PARTNERGRAPH_SHAPES_DIR=str(WEB / "shapes"),
-        PARTNERGRAPH_QUERIES_DIR=str(WEB / "queries"),
-        PARTNERGRAPH_OUTPUT_DIR=str(output_dir),
-        PARTNERGRAPH_QUERY_WORKERS="1",
-        PARTNERGRAPH_MAX_REQUEST_BYTES=str(LIMIT),
+    env = server_environment(
+        output_dir, PARTNERGRAPH_QUERY_WORKERS="1", PARTNERGRAPH_MAX_REQUEST_BYTES=str(LIMIT)
     )
     process = subprocess.Popen(
         [*SERVERS[name], address], cwd=ROOT, env=env,

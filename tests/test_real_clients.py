@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import gc
 import io
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from .oxigraph_server import free_port
 from .paths import BASE, ROOT
-from .webapp import WEB, stop, wait_until_up
+from .webapp import WEB, server_environment, stop, wait_until_up
 
 SCHEMA = Namespace("https://schema.org/")
 CITIES = "SELECT ?city WHERE { ?city a <https://schema.org/City> } ORDER BY ?city"
@@ -68,7 +67,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def gunicorn(command: list[str], output_dir: Path, port: int) -> Iterator[str]:
     """Run a server command in the project folder; yield the URL of its /sparql."""
     process = subprocess.Popen(
-        command, cwd=ROOT, env=server_environment(output_dir),
+        command, cwd=ROOT, env=server_environment(output_dir, PARTNERGRAPH_QUERY_WORKERS="2"),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/sparql"
@@ -260,18 +259,6 @@ def test_httpx_update_and_bad_query(endpoint: str) -> None:
 # --- gunicorn and `partnergraph serve` ---------------------------------------------------
 
 
-def server_environment(output_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
-    env.update(
-        PARTNERGRAPH_GRAPH_DIR=str(WEB / "graph"),
-        PARTNERGRAPH_SHAPES_DIR=str(WEB / "shapes"),
-        PARTNERGRAPH_QUERIES_DIR=str(WEB / "queries"),
-        PARTNERGRAPH_OUTPUT_DIR=str(output_dir),
-        PARTNERGRAPH_QUERY_WORKERS="2",
-    )
-    return env
-
-
 def concurrent_queries(endpoint: str) -> None:
     def ask(index: int) -> int:
         query = f"SELECT ?city WHERE {{ ?city a <https://schema.org/City> }} LIMIT {index + 1}"
@@ -304,7 +291,7 @@ def test_partnergraph_serve(tmp_path: Path) -> None:
 
 
 def test_partnergraph_serve_refuses_a_graph_with_violations(tmp_path: Path) -> None:
-    env = server_environment(tmp_path)
+    env = server_environment(tmp_path, PARTNERGRAPH_QUERY_WORKERS="2")
     env["PARTNERGRAPH_GRAPH_DIR"] = str(WEB / "invalid")
     command = [str(Path(sys.executable).parent / "partnergraph"), "serve", "--port", "1"]
     done = subprocess.run(

@@ -54,6 +54,20 @@ def clean_environment() -> Iterator[None]:
         os.environ.update(saved)
 
 
+def server_environment(output_dir: Path, **settings: str) -> dict[str, str]:
+    """The environment of a server process over the web fixture graph: the caller's,
+    without its ``PARTNERGRAPH_*`` variables, plus the fixture's folders and ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ENV_PREFIX)}
+    env.update(
+        PARTNERGRAPH_GRAPH_DIR=str(WEB / "graph"),
+        PARTNERGRAPH_SHAPES_DIR=str(WEB / "shapes"),
+        PARTNERGRAPH_QUERIES_DIR=str(WEB / "queries"),
+        PARTNERGRAPH_OUTPUT_DIR=str(output_dir),
+        **settings,
+    )
+    return env
+
+
 def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None) -> None:
     """Poll ``url`` until it answers (or the process dies, or 60 s pass)."""
     deadline = time.monotonic() + 60
