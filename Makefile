@@ -48,8 +48,12 @@ lint: install
 typecheck: install
 	$(PY) -m mypy
 
+# The suite runs on every core (pytest-xdist). worksteal: each worker starts on its half
+# of the tests and takes over the rest of the other's when done, as the pySHACL tests
+# take seconds each and most others milliseconds. `make test WORKERS=0`: one process.
+WORKERS ?= auto
 test: lint typecheck ## install, lint, type-check and run the whole test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --dist worksteal
 
 bench: install ## validation benchmark (see benchmarks/README.md)
 	$(PY) -m pip install --quiet -e '.[bench]'

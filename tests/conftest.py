@@ -1,8 +1,12 @@
-"""Shared fixtures: the project root and settings factories."""
+"""Shared fixtures (the project root, settings factories, a browser, a listener) and the
+``serial`` marker's lock under pytest-xdist."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,3 +65,34 @@ def listener() -> Iterator[Listener]:
     opened = Listener()
     yield opened
     opened.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
+    """Under pytest-xdist, a test marked ``serial`` runs while no other test runs.
+
+    For tests that time what a server does under a load they make themselves: a
+    pySHACL test on the other core would take its share. Each test holds a shared lock
+    from its setup (module fixtures included) to its teardown, a ``serial`` one the
+    exclusive lock; a gate lets no new test start once a serial one waits. The lock
+    files are in the folder the run's workers share (each has a subfolder of it).
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: nothing runs beside it
+        return (yield)
+    folder = Path(item.config.getoption("basetemp")).parent
+    with _turn(folder, exclusive=item.get_closest_marker("serial") is not None):
+        return (yield)
+
+
+@contextmanager
+def _turn(folder: Path, exclusive: bool) -> Iterator[None]:
+    with (folder / "serial.gate").open("a") as gate, (folder / "serial.lock").open("a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

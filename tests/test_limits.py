@@ -570,6 +570,7 @@ def test_issue10_point12_a_long_in_list_is_refused_naming_the_limit_and_values()
     assert inspect_query(in_list(1001), settings_with(max_list_terms=2000)) is QueryForm.SELECT
 
 
+@pytest.mark.serial
 def test_issue10_point12_the_longest_list_allowed_costs_under_a_second(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

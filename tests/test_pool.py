@@ -112,6 +112,7 @@ def low_workers(service: QueryService) -> list[int]:
     ]
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("clients", [1, 8], ids=["from one client", "from eight clients"])
 def test_issue10_point10_small_queries_stay_fast_while_eight_long_ones_run(
     data_file: Path, clients: int

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from .served import Served, serve_copy
 
@@ -22,6 +23,8 @@ EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j
 SMALL = "ASK {}"
 TIMEOUT = 6
 JSON = {"Accept": "application/sparql-results+json"}
+
+pytestmark = pytest.mark.serial  # it times what the server does under its own load
 
 
 def expensive(served: Served, source: str, statuses: list[int]) -> None:
