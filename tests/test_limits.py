@@ -264,6 +264,7 @@ def alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.serial
 def test_time_limit_kills_the_query_and_others_are_answered(service: QueryService) -> None:
     for query in explosive_queries(service.backend):
         before = set(service.worker_pids())

@@ -533,6 +533,7 @@ def test_deep_nesting_is_400_and_the_server_lives_on(client: FlaskClient) -> Non
     assert get(client, ASK).status_code == 200
 
 
+@pytest.mark.serial
 def test_timeout_is_503_with_a_message(tmp_path: Path) -> None:
     explosive = (
         "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
