@@ -52,20 +52,25 @@ def held(lock: Path, seconds: float) -> Iterator[threading.Event]:
         thread.join()
 
 
+def install_installed(wait: int) -> subprocess.CompletedProcess[str]:
+    """Run the script on a package that is installed already, waiting at most ``wait`` s."""
+    return subprocess.run(
+        [str(SCRIPT), "coreutils"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "APT_LOCK_WAIT": str(wait)},
+        timeout=wait + 240,
+        check=False,
+    )
+
+
 @needs_root
 @pytest.mark.parametrize("lock", LOCKS, ids=["update", "install"])
 def test_issue10_point4_the_install_step_waits_for_the_apt_lock(lock: Path) -> None:
     with held(lock, HELD) as taken:
         assert taken.wait(5)
         started = time.monotonic()
-        done = subprocess.run(
-            [str(SCRIPT), "coreutils"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "APT_LOCK_WAIT": "60"},
-            timeout=300,
-            check=False,
-        )
+        done = install_installed(wait=60)
         waited = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert waited >= HELD - 1, f"it did not wait for the lock ({waited:.1f} s)"
@@ -75,13 +80,6 @@ def test_issue10_point4_the_install_step_waits_for_the_apt_lock(lock: Path) -> N
 def test_issue10_point4_a_lock_held_too_long_fails_with_a_message() -> None:
     with held(LOCKS[0], HELD) as taken:
         assert taken.wait(5)
-        done = subprocess.run(
-            [str(SCRIPT), "coreutils"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "APT_LOCK_WAIT": "1"},
-            timeout=120,
-            check=False,
-        )
+        done = install_installed(wait=1)
     assert done.returncode != 0
     assert "stayed locked for 1 s during apt-get update" in done.stderr
