@@ -59,10 +59,24 @@ class ServeOptions:
             "accesslog": "-",
             "errorlog": "-",
             "control_socket_disable": True,  # gunicorn >= 25.1 would open one in ~/.gunicorn
-            # the longest request line gunicorn allows (its default, 4094, refuses a GET
-            # query of a few kilobytes with its own 414 page); longer queries use POST
-            "limit_request_line": 8190,
         }
+
+
+def request_settings(max_request_bytes: int) -> dict[str, Any]:
+    """The gunicorn settings that keep its connections within the app's request limits.
+
+    Used by ``partnergraph serve`` and by ``gunicorn.conf.py`` (which gunicorn reads
+    when it is run by hand in the project folder), so both serve alike.
+
+    Args:
+        max_request_bytes: the setting of that name.
+    """
+    return {
+        # the longest request line gunicorn allows (its default, 4094, refuses a GET
+        # query of a few kilobytes with its own 414 page); longer queries use POST
+        "limit_request_line": 8190,
+        "pre_request": close_when_larger(discard_limit(max_request_bytes)),
+    }
 
 
 def close_when_larger(most: int) -> Callable[[Any, Any], None]:
@@ -94,12 +108,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         super().__init__(prog="partnergraph serve")
 
     def load_config(self) -> None:
-        for key, value in self.options.gunicorn_settings().items():
-            if key in self.cfg.settings:  # a setting older gunicorns lack is left out
-                self.cfg.set(key, value)
+        settings = self.options.gunicorn_settings()
         limit = getattr(self.application, "config", {}).get("MAX_CONTENT_LENGTH")
         if isinstance(limit, int):
-            self.cfg.set("pre_request", close_when_larger(discard_limit(limit)))
+            settings.update(request_settings(limit))
+        for key, value in settings.items():
+            if key in self.cfg.settings:  # a setting older gunicorns lack is left out
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         return self.application
