@@ -209,22 +209,10 @@ def _read_body(request: Request, limit: int) -> bytes:
     if length is not None:
         if length > limit:
             raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
-        return _read_exactly(request.stream, length)
+        return _read_at_most(request.stream, length)
     if "wsgi.input_terminated" in request.environ:
         return read_bounded(request.environ["wsgi.input"], limit)
     return b""
-
-
-def _read_exactly(stream: IO[bytes], length: int) -> bytes:
-    chunks: list[bytes] = []
-    total = 0
-    while total < length:
-        chunk = stream.read(min(_CHUNK, length - total))
-        if not chunk:
-            break
-        total += len(chunk)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def read_bounded(stream: IO[bytes], limit: int) -> bytes:
@@ -233,16 +221,23 @@ def read_bounded(stream: IO[bytes], limit: int) -> bytes:
     Raises:
         PayloadTooLarge: the stream holds more than ``limit`` bytes.
     """
+    body = _read_at_most(stream, limit + 1)
+    if len(body) > limit:
+        raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
+    return body
+
+
+def _read_at_most(stream: IO[bytes], most: int) -> bytes:
+    """Read ``stream`` until it ends or ``most`` bytes are read, in chunks."""
     chunks: list[bytes] = []
     total = 0
-    while True:
-        chunk = stream.read(min(_CHUNK, limit + 1 - total))
+    while total < most:
+        chunk = stream.read(min(_CHUNK, most - total))
         if not chunk:
-            return b"".join(chunks)
+            break
         total += len(chunk)
-        if total > limit:
-            raise PayloadTooLarge(f"the request body is larger than {limit} bytes")
         chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def discard_limit(max_request_bytes: int) -> int:
