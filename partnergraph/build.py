@@ -1,4 +1,8 @@
-"""The build: load the curated graph, derive, validate, and write it out whole or not at all."""
+"""The build: load the curated graph, derive, validate, and write it out whole or not at all.
+
+:func:`build` does the work; :func:`snapshot` skips it when a snapshot of the same
+inputs is kept, and :func:`publish` makes the snapshot the one served.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from partnergraph import snapshots
 from partnergraph.dumps.canonical import canonicalize
 from partnergraph.dumps.manifest import Release
-from partnergraph.dumps.release import write_release
+from partnergraph.dumps.release import dumps_folder, read_release, write_release
 from partnergraph.errors import ValidationFailed
 from partnergraph.settings import Settings
+from partnergraph.snapshots import Snapshot
 from partnergraph.validation import Report, load_data, load_shapes, validate_store
 
 GRAPH_FILE = "partnergraph.nq"
@@ -93,3 +99,56 @@ def write_atomically(content: bytes, target: Path) -> Path:
     temporary.write_bytes(content)
     os.replace(temporary, target)
     return target
+
+
+def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, BuildResult | None]:
+    """The snapshot of the inputs as they are now: found when they are unchanged,
+    else built, validated and written (with its release of dumps).
+
+    Args:
+        settings: the settings.
+        rebuild: build even when a snapshot of the same inputs is kept.
+
+    Returns:
+        The snapshot, and the build result when a build ran (None when found).
+
+    Raises:
+        DataFileError: a data or shapes file cannot be read or parsed.
+        ValidationFailed: the graph has violations; nothing was written.
+        ConfigurationError: the snapshots or dumps folder cannot be written.
+    """
+    sources = snapshots.sources_digest(settings)
+    found = None if rebuild else snapshots.find(settings, sources)
+    if found is not None and _release_kept(settings, found):
+        return found, None
+    result = build(settings)
+    if result.output is None:  # pragma: no cover - build(write=True) always writes
+        raise RuntimeError("the build wrote no graph file")
+    contents = snapshots.Contents(
+        result.version,
+        result.built,
+        result.output,
+        result.shapes.serialize(format="turtle").encode("utf-8"),
+        result.release.id if result.release is not None else None,
+        sources,
+    )
+    made = snapshots.create(settings, contents)
+    return made, result
+
+
+def publish(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, BuildResult | None]:
+    """:func:`snapshot`, then serve it: make it current and prune old snapshots."""
+    made, result = snapshot(settings, rebuild)
+    snapshots.switch(settings, made)
+    snapshots.prune(settings)
+    return made, result
+
+
+def _release_kept(settings: Settings, found: Snapshot) -> bool:
+    """Whether the release a found snapshot names is still there (when dumps are on)."""
+    if not settings.dumps:
+        return True
+    return (
+        found.release is not None
+        and read_release(dumps_folder(settings), found.release) is not None
+    )

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from partnergraph import __version__
-from partnergraph.build import build
+from partnergraph import __version__, snapshots
+from partnergraph.build import build, publish
 from partnergraph.dumps import dumps_folder, write_release
 from partnergraph.errors import ConfigurationError, DataFileError, ValidationFailed
 from partnergraph.namespaces import Namespaces
@@ -49,11 +49,16 @@ def _parser() -> argparse.ArgumentParser:
 
     build_cmd = sub.add_parser(
         "build",
-        help="validate graph/ and write the built graph",
+        help="validate graph/, write the built graph and its snapshot, and serve it",
         description="Load graph/, derive shortcuts and statistics, validate, and write "
-        "the result to the output folder; nothing is written when validation fails.",
+        "the result to the output folder: the built graph, a release of dumps and a "
+        "snapshot, which becomes the one served (running servers switch to it). Nothing "
+        "is written when validation fails; unchanged inputs reuse their snapshot.",
     )
     build_cmd.add_argument("--out", type=Path, help="output folder (setting output_dir)")
+    build_cmd.add_argument(
+        "--rebuild", action="store_true", help="build even when the inputs are unchanged"
+    )
     build_cmd.add_argument("--format", choices=FORMATS, default="text", help="report format")
     _engine_option(build_cmd)
 
@@ -72,8 +77,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="build, validate and serve the SPARQL endpoint with gunicorn",
-        description="Build and validate graph/ (nothing is served when validation fails), "
-        "then serve the app of server.py with gunicorn. Run it in the project folder.",
+        description="Serve the snapshot of graph/ with gunicorn: the kept one when graph/ "
+        "and shapes/ are unchanged, else a new one, built and validated first (nothing "
+        "is served when validation fails). Folders are settings (graph_dir, ...), "
+        "relative to the working directory.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="TCP port")
@@ -84,6 +91,19 @@ def _parser() -> argparse.ArgumentParser:
         help="request threads per worker (default: max_long_queries + 8, so that small "
         "queries find a thread while the most long queries run)",
     )
+
+    sub.add_parser(
+        "snapshots",
+        help="list the kept snapshots",
+        description="List the kept snapshots, newest first; * marks the one served.",
+    )
+    switch = sub.add_parser(
+        "switch",
+        help="serve another kept snapshot",
+        description="Make a kept snapshot the one served; running servers answer from "
+        "it from their next request on (queries already running finish on the old one).",
+    )
+    switch.add_argument("version", help="the snapshot's version, or its first 6+ characters")
     return parser
 
 
@@ -107,26 +127,17 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from partnergraph.app import create_app
     from partnergraph.web.serving import ServeOptions, serve
+    from partnergraph.web.state import served
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    sys.path.insert(0, str(Path.cwd()))  # server.py, as gunicorn finds it
-    try:
-        from server import create_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "server":
-            raise
-        print(
-            "partnergraph serve: error: no server.py here; run it in the project folder",
-            file=sys.stderr,
-        )
-        return EXIT_ERROR
     try:
         app = create_app()
     except ValidationFailed as exc:
         print(f"partnergraph serve: {exc}; nothing is served (report above)", file=sys.stderr)
         return EXIT_INVALID
-    settings = app.extensions["partnergraph"].settings
+    settings = served(app).settings
     threads = args.threads or settings.max_long_queries + SMALL_QUERY_THREADS
     options = ServeOptions(
         args.host, args.port, args.workers, threads, timeout=settings.query_timeout + 30
@@ -135,17 +146,39 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _list_snapshots(settings: Settings) -> int:
+    served = snapshots.current_version(settings)
+    for snapshot in snapshots.snapshots(settings):
+        mark = "*" if snapshot.version == served else " "
+        built = snapshot.built.strftime("%Y-%m-%dT%H:%M:%SZ")
+        print(f"{mark} {snapshot.version}  {built}  {snapshot.quads} quads")
+    return EXIT_OK
+
+
+def _switch(settings: Settings, version: str) -> int:
+    target = snapshots.resolve(settings, version)
+    snapshots.switch(settings, target)
+    print(f"serving snapshot {target.version}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(args)
     settings = _settings(args)
     ns = Namespaces(settings.base_iri)
+    if args.command == "snapshots":
+        return _list_snapshots(settings)
+    if args.command == "switch":
+        return _switch(settings, args.version)
+    if args.command == "build":
+        return _build(settings, args.format, args.rebuild)
     if args.command == "validate":
         report = validate_paths(args.paths or [settings.graph_dir], settings, args.shapes)
         sys.stdout.write(render(report, args.format, ns))
         return EXIT_OK if report.conforms else EXIT_INVALID
     try:
-        result = build(settings, write=args.command == "build")
+        result = build(settings, write=False)
     except ValidationFailed as exc:
         if isinstance(exc.report, Report):
             sys.stdout.write(render(exc.report, args.format, ns))
@@ -153,13 +186,30 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     if result.report.findings:
         sys.stdout.write(render(result.report, args.format, ns))
-    release = result.release
-    if args.command == "dump":
-        release = write_release(result.store, settings, result.built)
-    else:
-        print(f"built {len(result.store)} quads into {result.output}", file=sys.stderr)
-    if release is not None:
-        print(f"release {release.id} in {dumps_folder(settings) / release.id}", file=sys.stderr)
+    release = write_release(result.store, settings, result.built)
+    print(f"release {release.id} in {dumps_folder(settings) / release.id}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _build(settings: Settings, report_format: str, rebuild: bool) -> int:
+    ns = Namespaces(settings.base_iri)
+    try:
+        snapshot, result = publish(settings, rebuild)
+    except ValidationFailed as exc:
+        if isinstance(exc.report, Report):
+            sys.stdout.write(render(exc.report, report_format, ns))
+        print(f"partnergraph build: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if result is None:
+        print(f"inputs unchanged: snapshot {snapshot.version} is served", file=sys.stderr)
+        return EXIT_OK
+    if result.report.findings:
+        sys.stdout.write(render(result.report, report_format, ns))
+    print(f"built {snapshot.quads} quads into {result.output}", file=sys.stderr)
+    if result.release is not None:
+        folder = dumps_folder(settings) / result.release.id
+        print(f"release {result.release.id} in {folder}", file=sys.stderr)
+    print(f"snapshot {snapshot.version} is served", file=sys.stderr)
     return EXIT_OK
 
 

@@ -26,8 +26,6 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from partnergraph.describe import select
-from partnergraph.limits.workers import QueryService
 from partnergraph.materialise import dataset_iri
 from partnergraph.namespaces import (
     DCTERMS,
@@ -42,6 +40,7 @@ from partnergraph.namespaces import (
     Namespaces,
 )
 from partnergraph.rdf import triple
+from partnergraph.service import QueryService
 from partnergraph.settings import Settings
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -156,7 +155,7 @@ class Site:
 def counts(service: QueryService, ns: Namespaces) -> Counts:
     """The counts of the served dataset (one query, the dataset IRI bound)."""
     query = _COUNTS.replace("{pg}", ns.pg)
-    rows, _ = select(service, query, {"d": ox.NamedNode(dataset_iri(ns))}, 1)
+    rows = service.select(query, {"d": ox.NamedNode(dataset_iri(ns))}, 1).rows
     if not rows:
         return Counts()
     row = rows[0]
@@ -168,7 +167,7 @@ def counts(service: QueryService, ns: Namespaces) -> Counts:
 
 def publishers(service: QueryService, ns: Namespaces) -> dict[str, dict[str, str]]:
     """The municipalities whose own pages are sources, with their labels by language."""
-    rows, _ = select(service, _PUBLISHERS.replace("{pg}", ns.pg), {}, 10_000)
+    rows = service.select(_PUBLISHERS.replace("{pg}", ns.pg), {}, 10_000).rows
     found: dict[str, dict[str, str]] = {}
     for row in rows:
         municipality, label = row["m"], row["label"]
@@ -273,7 +272,7 @@ def _licence(subject: ox.NamedNode | ox.BlankNode, settings: Settings) -> Iterat
 
 
 def _keywords(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> Iterator[ox.Triple]:
-    rows, _ = select(service, _KEYWORDS.replace("{pg}", ns.pg), {}, 1000)
+    rows = service.select(_KEYWORDS.replace("{pg}", ns.pg), {}, 1000).rows
     for row in rows:
         label = row["label"]
         if isinstance(label, ox.Literal) and label.language in LANGUAGES:
@@ -281,7 +280,7 @@ def _keywords(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> I
 
 
 def _spatial(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> Iterator[ox.Triple]:
-    rows, _ = select(service, _PLACES.replace("{pg}", ns.pg), {}, 10_000)
+    rows = service.select(_PLACES.replace("{pg}", ns.pg), {}, 10_000).rows
     for row in rows:
         geonames_id = row["id"]
         if isinstance(geonames_id, ox.Literal) and geonames_id.value.isdigit():
@@ -291,7 +290,7 @@ def _spatial(service: QueryService, ns: Namespaces, dataset: ox.NamedNode) -> It
 
 
 def _temporal(service: QueryService, dataset: ox.NamedNode) -> Iterator[ox.Triple]:
-    rows, _ = select(service, _DATES, {}, 100_000)
+    rows = service.select(_DATES, {}, 100_000).rows
     years = sorted(
         d.value[:4]
         for row in rows
@@ -322,7 +321,7 @@ def _statistics(
 def _vocabularies(
     service: QueryService, ns: Namespaces, dataset: ox.NamedNode
 ) -> Iterator[ox.Triple]:
-    rows, _ = select(service, _TERMS, {}, 100_000)
+    rows = service.select(_TERMS, {}, 100_000).rows
     terms = {term.value for row in rows if isinstance(term := row["term"], ox.NamedNode)}
     for namespace in sorted(set(ns.prefixes().values())):
         if any(term.startswith(namespace) for term in terms):

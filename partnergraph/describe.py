@@ -5,7 +5,7 @@ term.
 https://www.w3.org/TR/cooluris/ (what a document about a resource holds)
 
 A description has three blocks, each one SPARQL query through the
-:class:`~partnergraph.limits.workers.QueryService` (so the time and row limits
+:class:`~partnergraph.service.QueryService` (so the time and row limits
 hold):
 
 * **outgoing**: every triple whose subject is the resource, with the named graph
@@ -33,10 +33,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from partnergraph.formats import by_key
-from partnergraph.limits.workers import QueryService
 from partnergraph.namespaces import RDFS
-from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, Term
+from partnergraph.service import QueryService
 
 #: The most outgoing triples a description holds.
 OUTGOING_LIMIT = 2000
@@ -180,7 +178,8 @@ def describe(service: QueryService, iri: str, page: int = 1) -> Description:
     if page < 1:
         raise ValueError(f"page must be 1 or more, got {page}")
     subject = ox.NamedNode(iri)
-    rows, cut = select(service, _OUTGOING, {"s": subject}, OUTGOING_LIMIT)
+    outgoing = service.select(_OUTGOING, {"s": subject}, OUTGOING_LIMIT)
+    rows, cut = outgoing.rows, outgoing.truncated
     quads = tuple(
         ox.Quad(subject, p, o, g)
         for row in rows
@@ -192,12 +191,12 @@ def describe(service: QueryService, iri: str, page: int = 1) -> Description:
         return Description(iri, (), Labels(), (), page)
     labels: dict[str, dict[str, str]] = {}
     add_labels(labels, ((subject, q.object) for q in quads if q.predicate == LABEL))
-    label_rows, _ = select(service, _LABELS, {"s": subject}, OUTGOING_LIMIT * len(LANGUAGES))
+    label_rows = service.select(_LABELS, {"s": subject}, OUTGOING_LIMIT * len(LANGUAGES)).rows
     add_labels(labels, ((row["x"], row["label"]) for row in label_rows))
     query = _INCOMING.replace("{limit}", str(INCOMING_PAGE + 1)).replace(
         "{offset}", str((page - 1) * INCOMING_PAGE)
     )
-    incoming_rows, _ = select(service, query, {"s": subject}, INCOMING_PAGE + 1)
+    incoming_rows = service.select(query, {"s": subject}, INCOMING_PAGE + 1).rows
     incoming: list[tuple[ox.NamedNode, ox.NamedNode]] = []
     for row in incoming_rows[:INCOMING_PAGE]:
         source, predicate = row["x"], row["p"]
@@ -220,65 +219,3 @@ def add_labels(labels: dict[str, dict[str, str]], pairs: Iterable[tuple[object, 
     for iri, label in pairs:
         if isinstance(iri, ox.NamedNode) and isinstance(label, ox.Literal) and label.language:
             labels.setdefault(iri.value, {}).setdefault(label.language, label.value)
-
-
-class Row(dict[str, object]):
-    """A solution as a mapping; an unbound variable is None."""
-
-    def __missing__(self, key: str) -> None:
-        return None
-
-
-def select(
-    service: QueryService, query: str, bindings: Mapping[str, Term], row_cap: int
-) -> tuple[list[Row], bool]:
-    """Run a SELECT query with ``bindings`` and read its solutions.
-
-    Args:
-        service: the query service.
-        query: the query text (fixed text of this package, never from a request).
-        bindings: values for its variables, bound as RDF terms.
-        row_cap: the most rows to return.
-
-    Returns:
-        The rows (unbound variables are None) and whether the row cap cut them.
-    """
-    request = QueryRequest(
-        query, QueryForm.SELECT, row_cap=row_cap, bindings=tuple(bindings.items())
-    )
-    result = _run(service, request, "json")
-    solutions = ox.parse_query_results(result.body, format=ox.QueryResultsFormat.JSON)
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise TypeError("a SELECT query did not return solutions")
-    names = [variable.value for variable in solutions.variables]
-    rows = [Row({name: solution[name] for name in names}) for solution in solutions]
-    return rows, result.truncated
-
-
-def construct(
-    service: QueryService, query: str, bindings: Mapping[str, Term], row_cap: int
-) -> list[ox.Triple]:
-    """Run a CONSTRUCT query with ``bindings`` and read its triples.
-
-    Args:
-        service: the query service.
-        query: the query text (fixed text of this package, never from a request).
-        bindings: values for its variables, bound as RDF terms.
-        row_cap: the most triples to return.
-
-    Returns:
-        The triples.
-    """
-    request = QueryRequest(
-        query, QueryForm.CONSTRUCT, row_cap=row_cap, bindings=tuple(bindings.items())
-    )
-    result = _run(service, request, "nt")
-    return [quad.triple for quad in ox.parse(result.body, format=ox.RdfFormat.N_TRIPLES)]
-
-
-def _run(service: QueryService, request: QueryRequest, key: str) -> QueryResult:
-    """Run a fixed query of this package, answered in the registry's format ``key``."""
-    fmt = by_key(key)
-    if fmt is None:  # pragma: no cover - the registry always has it
-        raise LookupError(f"no format {key!r} in the registry")
-    return service.run(request, fmt)

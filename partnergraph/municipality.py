@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from partnergraph.describe import Description, add_labels, construct
-from partnergraph.limits.workers import QueryService
+from partnergraph.describe import Description, add_labels
 from partnergraph.namespaces import GEO, ORG, RDF, RDFS, SCHEMA
+from partnergraph.service import QueryService
 
 #: The most triples one block may return.
 BLOCK_LIMIT = 20_000
@@ -198,7 +198,7 @@ def view(service: QueryService, iri: str, pg: str) -> View:
         ("contacts", CONTACTS),
         ("counts", COUNTS),
     ):
-        triples = construct(service, prologue + query, city, BLOCK_LIMIT)
+        triples = service.construct(prologue + query, city, BLOCK_LIMIT)
         index = _Index(triples)
         add_labels(labels, index.pairs(RDFS + "label"))
         blocks[name] = index

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from partnergraph.describe import LANGUAGES, select
-from partnergraph.limits.workers import QueryService
+from partnergraph.describe import LANGUAGES
 from partnergraph.namespaces import RDF, RDFS
+from partnergraph.service import QueryService
 
 #: The most results.
 LIMIT = 50
@@ -63,7 +63,7 @@ def search(service: QueryService, text: str) -> list[Hit]:
     text = text.strip()[:MAX_LENGTH].lower()
     if len(text) < 2:
         return []
-    rows, _ = select(service, _SEARCH, {"q": ox.Literal(text)}, LIMIT)
+    rows = service.select(_SEARCH, {"q": ox.Literal(text)}, LIMIT).rows
     hits = []
     for row in rows:
         iri, kind = row["x"], row["type"]

@@ -74,9 +74,28 @@ class Settings:
     )
     store_dir: str = _setting(
         "",
-        "For the oxigraph backend: a folder for an on-disk store (RocksDB). Empty: in memory. "
-        "A restart on a filled folder of the same build serves at once without reloading.",
+        "The folder of the snapshots: one immutable on-disk store (RocksDB) per dataset "
+        "version, which every server and query process opens read-only (one copy of the "
+        "data on the machine). A start on unchanged graph/ and shapes/ serves the "
+        "snapshot it finds at once. Empty: {output_dir}/snapshots.",
         path=True,
+    )
+    store_memory: bool = _setting(
+        False,
+        "For the oxigraph backend: each query worker process loads the snapshot into "
+        "memory instead of reading it on disk. Faster on large data, but one copy of the "
+        "data per query process (see benchmarks/README.md).",
+    )
+    snapshots_kept: int = _setting(
+        3,
+        "How many snapshots are kept (the newest, and always the one served); older ones "
+        "are removed after a build once no process has them open.",
+    )
+    cache_mb: int = _setting(
+        256,
+        "Megabytes of disk for the shared result cache ({output_dir}/cache): answers to "
+        "identical queries on the same dataset version, shared by every server process. "
+        "0: no cache.",
     )
     remote_endpoint: str = _setting(
         "",
@@ -135,7 +154,7 @@ class Settings:
         "overflow their stack on a few thousand levels).",
     )
     max_list_terms: int = _setting(
-        1000,
+        200,
         "The most terms the lists of one query may hold together (IN, NOT IN, a "
         "function's arguments): each term is compared with every solution. More is "
         "refused with a 400 that suggests VALUES (joined by hash, not compared one by one).",
@@ -208,9 +227,12 @@ class Settings:
             "max_nesting_depth",
             "max_list_terms",
             "api_page_size",
+            "snapshots_kept",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.cache_mb < 0:
+            raise ConfigurationError(f"cache_mb must be 0 or more, got {self.cache_mb}")
         for name in ("publisher_url", "licence", "map_tiles"):
             value = getattr(self, name)
             if value and not value.startswith(("https://", "http://")):

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from partnergraph.describe import Labels, add_labels, construct
-from partnergraph.limits.workers import QueryService
+from partnergraph.describe import Labels, add_labels
 from partnergraph.namespaces import OWL, RDF, RDFS, SKOS, Namespaces
+from partnergraph.service import QueryService
 
 #: The most triples the vocabulary may have.
 LIMIT = 50_000
@@ -59,7 +59,7 @@ class Documentation:
 def graph(service: QueryService, ns: Namespaces) -> list[ox.Triple]:
     """Every triple of the vocabulary graph."""
     name = ox.NamedNode(ns.named_graph("vocabulary"))
-    return construct(service, _GRAPH, {"g": name}, LIMIT)
+    return service.construct(_GRAPH, {"g": name}, LIMIT)
 
 
 def document(triples: list[ox.Triple], ns: Namespaces) -> Documentation:

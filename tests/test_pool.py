@@ -29,11 +29,12 @@ from partnergraph.errors import EndpointBusy, TooManyQueries
 from partnergraph.formats import Format
 from partnergraph.limits import priority
 from partnergraph.limits.admission import History, LongQueries
-from partnergraph.limits.workers import QueryService, open_query_service
+from partnergraph.service import QueryService
 from partnergraph.settings import load
 from partnergraph.store.base import QueryForm, QueryRequest
 
 from .paths import ROOT
+from .snapshot_files import open_file_service
 from .store_data import write_nquads
 from .webapp import web_app
 
@@ -61,7 +62,7 @@ def data_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @contextmanager
 def opened(data_file: Path, **overrides: Any) -> Iterator[QueryService]:
-    service = open_query_service(load(overrides, environ={}), data_file)
+    service = open_file_service(load(overrides, environ={}), data_file)
     try:
         assert service.wait_ready(60)
         yield service

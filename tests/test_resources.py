@@ -19,6 +19,7 @@ import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
 
+from partnergraph.web.state import state
 from partnergraph.describe import INCOMING_PAGE, OUTGOING_LIMIT
 from partnergraph.namespaces import Namespaces
 from partnergraph.terms import rdflib_graph
@@ -324,7 +325,7 @@ def test_the_json_ld_context_is_published(client: FlaskClient) -> None:
 
 
 def test_etag_and_last_modified_follow_the_dataset_version(app: Flask, client: FlaskClient) -> None:
-    current = app.extensions["partnergraph"]
+    current = state(app)
     response = client.get("/doc/city/lund.ttl")
     etag = response.headers["ETag"]
     assert current.version[:32] in etag
@@ -357,7 +358,7 @@ def test_a_new_build_of_other_data_changes_the_etag(
 
 
 def test_built_is_utc(app: Flask) -> None:
-    built: datetime = app.extensions["partnergraph"].built
+    built: datetime = state(app).built
     assert built.tzinfo is not None
     assert built.utcoffset() == timedelta(0)
 

@@ -3,7 +3,7 @@
 Issue 10, point 14: the sandbox (:func:`partnergraph.limits.sandbox.deny_network`)
 was tested as a function in a process of the test's own, so removing its call
 from the worker's start-up left every test green. Here the query service is
-opened as the endpoint opens it (:func:`~partnergraph.limits.workers.open_query_service`
+opened as the endpoint opens it (:func:`~partnergraph.service.open_query_service`
 on a built N-Quads file), its real worker processes answer, and each test
 watches a TCP listener on a loopback port.
 
@@ -31,11 +31,12 @@ import pytest
 from partnergraph import formats
 from partnergraph.errors import BadRequest, QueryRejected
 from partnergraph.formats import Format
-from partnergraph.limits.workers import QueryService, open_query_service
+from partnergraph.service import QueryService
 from partnergraph.settings import load
 from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError
 
 from .listener import Listener
+from .snapshot_files import open_file_service
 from .store_data import QUADS, write_nquads
 from .worker_probe import Probe
 
@@ -69,7 +70,7 @@ def services(
                 {"store": backend, "allow_federation": federation, "query_workers": 1},
                 environ={},
             )
-            opened[key] = open_query_service(settings, data_file)
+            opened[key] = open_file_service(settings, data_file)
             assert opened[key].count() == QUADS  # the worker is up and answers
         return opened[key]
 

@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from partnergraph.errors import ValidationFailed
-from partnergraph.web.state import State, state
+from partnergraph.web.state import Served, State, state
 from server import create_app
 
 from .paths import DATA, ROOT
@@ -45,11 +45,12 @@ def test_two_apps_in_one_process_do_not_share_state(tmp_path: Path) -> None:
 
 def test_state_lives_on_the_app(tmp_path: Path) -> None:
     with web_app("memory", tmp_path) as app:
-        current = app.extensions["partnergraph"]
+        assert isinstance(app.extensions["partnergraph"], Served)
+        current = state(app)
         assert isinstance(current, State)
         assert current.settings.store == "memory"
         assert current.service.backend == "memory"
-        assert current.report.conforms
+        assert current.snapshot.folder.parent == tmp_path / "snapshots"
         assert (tmp_path / "partnergraph.nq").is_file()
         assert "/sparql" in {rule.rule for rule in app.url_map.iter_rules()}
 

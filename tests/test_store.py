@@ -29,9 +29,9 @@ from partnergraph import formats
 from partnergraph.errors import QueryRejected, QueryTimeout, StoreUnavailable
 from partnergraph.formats import Format, Kind
 from partnergraph.settings import Settings, load
-from partnergraph.store import open_store, prepare, row_cap_link, store_spec
+from partnergraph.store import open_store, row_cap_link, store_spec
 from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, Store, StoreSpec
-from partnergraph.store.disk import READY
+from partnergraph.store.disk import write_store
 from partnergraph.store.memory import MemoryStore
 from partnergraph.store.oxigraph import OxigraphStore
 from partnergraph.store.remote import RemoteStore
@@ -75,15 +75,16 @@ def stores(
     server: OxigraphServer,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[dict[str, Store]]:
-    disk = load({"store_dir": str(tmp_path_factory.mktemp("disk"))}, environ={})
+    disk = tmp_path_factory.mktemp("disk") / "store"
+    write_store(disk, data_file)  # dropped (closed) before it is opened read-only
     remote = load({"store": "remote", "remote_endpoint": server.query_url}, environ={})
     opened: dict[str, Store] = {
-        "oxigraph": open_store(prepare(store_spec(settings, data_file)), settings),
-        "oxigraph-disk": open_store(prepare(store_spec(disk, data_file)), disk),
+        "oxigraph": open_store(store_spec(settings, data_file), settings),
+        "oxigraph-disk": open_store(store_spec(settings, None, disk), settings),
         "memory": open_store(
-            prepare(store_spec(load({"store": "memory"}, environ={}), data_file)), settings
+            store_spec(load({"store": "memory"}, environ={}), data_file), settings
         ),
-        "remote": open_store(prepare(store_spec(remote, data_file)), remote),
+        "remote": open_store(store_spec(remote, data_file), remote),
     }
     yield opened
     remote_store = opened["remote"]
@@ -431,8 +432,9 @@ def test_a_format_of_the_wrong_kind_is_a_programming_error(store: Store) -> None
 
 def test_factory_picks_the_backend(settings: Settings, data_file: Path, tmp_path: Path) -> None:
     assert store_spec(settings, data_file) == StoreSpec("oxigraph", data_file=data_file)
-    disk = load({"store_dir": str(tmp_path)}, environ={})
-    assert store_spec(disk, data_file).directory == tmp_path
+    assert store_spec(settings, data_file, tmp_path).directory == tmp_path
+    in_memory = load({"store_memory": "true"}, environ={})
+    assert store_spec(in_memory, data_file, tmp_path).directory is None  # loads data_file
     memory = load({"store": "memory"}, environ={})
     assert isinstance(open_store(store_spec(memory, data_file), memory), MemoryStore)
     assert isinstance(open_store(store_spec(settings, data_file), settings), OxigraphStore)
@@ -440,20 +442,12 @@ def test_factory_picks_the_backend(settings: Settings, data_file: Path, tmp_path
     assert store_spec(remote, data_file).endpoint == "http://127.0.0.1:9/q"
 
 
-def test_on_disk_store_is_loaded_once_per_build(data_file: Path, tmp_path: Path) -> None:
-    first = prepare(StoreSpec("oxigraph", data_file=data_file, directory=tmp_path))
-    assert first.directory is not None
-    marker = first.directory.with_name(first.directory.name + READY)
-    stamp = marker.stat().st_mtime_ns
-    again = prepare(StoreSpec("oxigraph", data_file=data_file, directory=tmp_path))
-    assert again.directory == first.directory
-    assert marker.stat().st_mtime_ns == stamp  # served at once, not loaded again
-    other = tmp_path / "other.nq"
-    other.write_text(f'<{LUND}> <{LABEL}> "Lund" <{G_LUND}> .\n', encoding="utf-8")
-    changed = prepare(StoreSpec("oxigraph", data_file=other, directory=tmp_path))
-    assert changed.directory != first.directory
-    assert not first.directory.exists()  # the previous build is gone
-    assert OxigraphStore.read_only(changed.directory or tmp_path).count() == 1
+def test_an_on_disk_store_holds_the_union_graph(data_file: Path, tmp_path: Path) -> None:
+    write_store(tmp_path / "store", data_file)
+    opened = OxigraphStore.read_only(tmp_path / "store")
+    assert opened.count() == QUADS  # the named graphs' quads; the union copy is not counted
+    with pytest.raises(StoreUnavailable):
+        OxigraphStore.read_only(tmp_path / "missing")
 
 
 # -- what only the remote backend meets -----------------------------------------------------
@@ -553,7 +547,7 @@ def test_remote_is_loaded_through_its_update_endpoint(data_file: Path) -> None:
             },
             environ={},
         )
-        store = open_store(prepare(store_spec(settings, data_file)), settings)
+        store = open_store(store_spec(settings, data_file), settings)
         assert store.count() == QUADS
         assert rows_of(store.query(select(LABELS), json_format()).body, json_format()) == [
             tuple(row) for row in EXPECTED_LABELS

@@ -97,11 +97,7 @@ def test_issue10_point13_health_says_when_its_only_worker_was_killed(
         body = after.get_json()
         assert body["status"] in {"starting", "unavailable"}
         assert body["workers"]["ready"] == 0
-        assert body["snapshot"] == {
-            "version": before.get_json()["snapshot"]["version"],
-            "loaded": False,
-            "quads": None,
-        }
+        assert body["snapshot"] == {**before.get_json()["snapshot"], "loaded": False}
         assert after.headers["Retry-After"] == "1"
         deadline = time.monotonic() + 30  # the worker is replaced, and health says so
         while client.get("/-/health").status_code != 200 and time.monotonic() < deadline:

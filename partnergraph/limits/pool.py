@@ -123,7 +123,7 @@ class WorkerPool:
         """
         self.start()
         timeout = self.settings.query_timeout
-        query = digest(*message[1:]) if message[0] == "query" else None
+        query = digest(*message[2:]) if message[0] == "query" else None
         ticket = None
         if self.history.suspect(client, query):  # straight to the low lane, counted as long
             ticket = self.long.enter(client, time.monotonic() + 2 * timeout)

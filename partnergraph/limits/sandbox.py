@@ -136,6 +136,13 @@ def limit_memory(allowance_mb: int) -> int:
     return limit
 
 
+def lift_memory_limit() -> None:
+    """Raise the address-space cap of :func:`limit_memory` back to the hard limit
+    (a process may always raise its soft limit up to it), to open another store."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def out_of_memory(allowance_mb: int) -> QueryOutOfMemory:
     """The error of a query stopped by the memory cap of :func:`limit_memory`."""
     return QueryOutOfMemory(

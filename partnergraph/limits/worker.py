@@ -1,16 +1,20 @@
 """The inside of a query worker process: open the store, lock down, answer.
 
-A worker is started by :class:`partnergraph.limits.workers.QueryService` with the
+A worker is started by :class:`partnergraph.service.QueryService` with the
 ``spawn`` method and talks to it through one pipe. It opens its own store from
 the :class:`~partnergraph.store.base.StoreSpec` (loading the N-Quads for an
 in-memory store, opening an on-disk one read-only), denies itself the network
 unless federation is allowed, caps its address space at what it then holds
 plus ``query_memory_mb``, says it is ready, and answers one request at a time:
 
-* ``("query", QueryRequest, format key)`` → one message: the result header
+Every request names the store it is for (its :class:`StoreSpec`, a snapshot):
+a worker asked about another snapshot than the one it has open closes it and
+opens the new one first, so a switch never interrupts a running query.
+
+* ``("query", StoreSpec, QueryRequest, format key)`` → one message: the result header
   (:data:`RESULT`, packed rows and cut flag) followed by the body, so that an
   answer is one write and one read;
-* ``("count",)`` → ``("count", n)``;
+* ``("count", StoreSpec)`` → ``("count", n)``;
 * any failure → ``("error", class name, message, line, column)``.
 
 Queries run on a thread with a large stack (and, for rdflib, a high recursion
@@ -31,6 +35,7 @@ from partnergraph import formats
 from partnergraph.errors import PartnergraphError
 from partnergraph.limits import sandbox
 from partnergraph.settings import Settings
+from partnergraph.snapshots import Hold
 from partnergraph.store import open_store
 from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, Store, StoreSpec
 
@@ -59,21 +64,73 @@ def main(connection: Connection, spec: StoreSpec, settings: Settings) -> None:
 
 def _serve(connection: Connection, spec: StoreSpec, settings: Settings) -> None:
     try:
-        store = open_store(spec, settings)
+        opened = Opened(spec, settings)
     except (PartnergraphError, OSError, SyntaxError) as exc:
         connection.send(("error", "StoreUnavailable", f"cannot open the store: {exc}", None, None))
         return
     if not settings.allow_federation:
         sandbox.deny_network()
-    _warm_up(store)
+    _warm_up(opened.store)
     sandbox.limit_memory(settings.query_memory_mb)
-    connection.send(("ready", store.count()))
+    connection.send(("ready", opened.store.count()))
     while True:
         try:
             message = connection.recv()
         except (EOFError, OSError):
             return
-        _answer(connection, store, message, settings)
+        kind, asked, *rest = message
+        if asked != opened.spec:
+            try:
+                opened = opened.switch(asked)
+            except (PartnergraphError, OSError, SyntaxError) as exc:
+                text = f"cannot open the snapshot's store: {exc}"
+                connection.send(("error", "StoreUnavailable", text, None, None))
+                continue
+        _answer(connection, opened.store, (kind, *rest), settings)
+
+
+class Opened:
+    """The store a worker has open, and its hold on the snapshot it belongs to.
+
+    Args:
+        spec: where the store is.
+        settings: the settings.
+    """
+
+    def __init__(self, spec: StoreSpec, settings: Settings) -> None:
+        self.spec = spec
+        self.settings = settings
+        self.hold = Hold(spec.snapshot) if spec.snapshot is not None else None
+        try:
+            self.store: Store = open_store(spec, settings)
+        except BaseException:
+            self.close()
+            raise
+
+    def switch(self, spec: StoreSpec) -> Opened:
+        """Close this store and open the one of ``spec`` (another snapshot), under the
+        same memory allowance as the first.
+
+        Raises:
+            PartnergraphError, OSError: the new store cannot be opened; this one
+                stays open.
+        """
+        sandbox.lift_memory_limit()
+        try:
+            opened = Opened(spec, self.settings)
+        except BaseException:
+            sandbox.limit_memory(self.settings.query_memory_mb)
+            raise
+        self.close()
+        _warm_up(opened.store)
+        sandbox.limit_memory(self.settings.query_memory_mb)
+        return opened
+
+    def close(self) -> None:
+        """Let the store and the snapshot go."""
+        self.__dict__.pop("store", None)  # pyoxigraph closes a store when it is dropped
+        if self.hold is not None:
+            self.hold.release()
 
 
 def _warm_up(store: Store) -> None:

@@ -2,7 +2,7 @@
 
 Every lookup is a fixed query whose values are bound as RDF terms
 (:attr:`~partnergraph.store.base.QueryRequest.bindings`) and run by the
-:class:`~partnergraph.limits.workers.QueryService`, so the endpoint's time limit,
+:class:`~partnergraph.service.QueryService`, so the endpoint's time limit,
 row cap and worker processes apply to them as to every other query.
 """
 
@@ -15,9 +15,9 @@ from typing import Final
 import pyoxigraph as ox
 
 from partnergraph import formats
-from partnergraph.limits.workers import QueryService
 from partnergraph.namespaces import RDF, SKOS
 from partnergraph.queries.results import read_boolean, read_table
+from partnergraph.service import QueryService
 from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, Term
 
 _IS_INSTANCE: Final = f"ASK {{ ?value <{RDF}type> ?class }}"

@@ -3,20 +3,18 @@
 ============  =================================================================
 backend       what it is
 ============  =================================================================
-``oxigraph``  pyoxigraph embedded: in memory, or on disk when ``store_dir`` is set
+``oxigraph``  pyoxigraph embedded: a snapshot's store on disk, or in memory
 ``memory``    an rdflib ``Dataset``: the reference behaviour, for small graphs
 ``remote``    any SPARQL 1.1 endpoint at ``remote_endpoint``
 ============  =================================================================
 
 :func:`store_spec` says where a store comes from (picklable, for worker
-processes), :func:`prepare` does the once-per-build work (loading an on-disk
-store), :func:`open_store` opens one. Backend modules are imported only when
+processes), :func:`open_store` opens one. Backend modules are imported only when
 used, so a worker of one backend never imports another's library.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from partnergraph.settings import Settings
@@ -36,33 +34,29 @@ def row_cap_link(settings: Settings) -> str:
     return settings.base_iri + ROW_CAP_PAGE
 
 
-def store_spec(settings: Settings, data_file: Path | None) -> StoreSpec:
+def store_spec(
+    settings: Settings,
+    data_file: Path | None,
+    directory: Path | None = None,
+    snapshot: Path | None = None,
+) -> StoreSpec:
     """Where the store of ``settings`` comes from.
 
     Args:
-        settings: ``store``, ``store_dir`` and ``remote_endpoint`` apply.
-        data_file: the built N-Quads file (in-memory stores load it; an on-disk
-            store is loaded from it once per build; a remote one may be).
+        settings: ``store``, ``store_memory`` and ``remote_endpoint`` apply.
+        data_file: the built N-Quads file (in-memory stores load it; a remote one
+            may be loaded from it).
+        directory: the on-disk Oxigraph store of the same data, when there is one:
+            the ``oxigraph`` backend opens it read-only unless ``store_memory``.
+        snapshot: the folder of the snapshot these belong to.
     """
     if settings.store == "remote":
-        return StoreSpec("remote", data_file=data_file, endpoint=settings.remote_endpoint)
-    if settings.store == "oxigraph" and settings.store_dir:
-        return StoreSpec("oxigraph", data_file=data_file, directory=Path(settings.store_dir))
-    return StoreSpec(settings.store, data_file=data_file)
-
-
-def prepare(spec: StoreSpec) -> StoreSpec:
-    """Do the once-per-build work of a store; the result opens without loading.
-
-    An on-disk Oxigraph store is loaded from the data file unless its folder
-    already holds this build (see :mod:`partnergraph.store.disk`); the spec
-    returned names the build's own store folder.
-    """
-    if spec.backend == "oxigraph" and spec.directory is not None and spec.data_file is not None:
-        from partnergraph.store import disk
-
-        return replace(spec, directory=disk.prepare(spec.directory, spec.data_file))
-    return spec
+        return StoreSpec(
+            "remote", data_file=data_file, endpoint=settings.remote_endpoint, snapshot=snapshot
+        )
+    if settings.store == "oxigraph" and directory is not None and not settings.store_memory:
+        return StoreSpec("oxigraph", directory=directory, snapshot=snapshot)
+    return StoreSpec(settings.store, data_file=data_file, snapshot=snapshot)
 
 
 def open_store(spec: StoreSpec, settings: Settings) -> Store:
@@ -120,7 +114,6 @@ __all__ = [
     "Store",
     "StoreSpec",
     "open_store",
-    "prepare",
     "row_cap_link",
     "store_spec",
 ]

@@ -76,12 +76,14 @@ class QueryResult:
         format: the format it is written in.
         rows: how many solutions or triples it holds (None for ASK).
         truncated: True when the row cap cut the result.
+        cached: True when it was read from the result cache, not the engine.
     """
 
     body: bytes
     format: Format
     rows: int | None = None
     truncated: bool = False
+    cached: bool = False
 
 
 class QuerySyntaxError(BadRequest):
@@ -124,12 +126,15 @@ class StoreSpec:
         data_file: the built N-Quads file an in-memory store loads at start.
         directory: the folder of an on-disk Oxigraph store (read-only in workers).
         endpoint: the URL of a remote SPARQL endpoint.
+        snapshot: the folder of the snapshot the store belongs to (a worker holds
+            it while its store is open, see :class:`partnergraph.snapshots.Hold`).
     """
 
     backend: str
     data_file: Path | None = None
     directory: Path | None = None
     endpoint: str | None = None
+    snapshot: Path | None = None
 
 
 __all__ = [

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, Final, cast
+from typing import Any, Final
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, abort, render_template, request
 
 from partnergraph import formats
 from partnergraph.errors import NotFound
@@ -52,13 +51,6 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 #: Where the app keeps the API's graph lookups (the concepts of a scheme are remembered).
 LOOKUP: Final = "partnergraph.api.lookup"
 OPENAPI_MEDIA_TYPE: Final = "application/vnd.oai.openapi+json;version=3.1"
-
-
-@bp.record_once
-def _setup(setup: BlueprintSetupState) -> None:
-    """Make the graph lookups of the app's query service, at start-up."""
-    app = cast(Flask, setup.app)
-    app.extensions[LOOKUP] = ServiceLookup(state(app).service)
 
 
 @bp.get("/")
@@ -146,8 +138,8 @@ def _query(name: str) -> NamedQuery:
 
 
 def _lookup() -> ServiceLookup:
-    lookup: ServiceLookup = current_app.extensions[LOOKUP]
-    return lookup
+    """The graph lookups of the request's snapshot (the concepts of a scheme are remembered)."""
+    return once(LOOKUP, lambda: ServiceLookup(state().service))
 
 
 def _given(query: NamedQuery) -> dict[str, str]:

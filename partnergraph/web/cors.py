@@ -16,7 +16,9 @@ from flask import Flask, Response, request
 
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type"
-EXPOSED_HEADERS = "X-Partnergraph-Truncated, Content-Disposition, Retry-After, Link"
+EXPOSED_HEADERS = (
+    "X-Partnergraph-Truncated, Content-Disposition, Retry-After, Link, ETag, Cache-Status"
+)
 MAX_AGE = 24 * 60 * 60
 
 _HEADER_LIST = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$")

@@ -24,7 +24,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from partnergraph import documents
-from partnergraph.describe import construct, select
 from partnergraph.errors import NotFound
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
@@ -47,7 +46,7 @@ def named_graph(name: str) -> Response:
     current = state()
     ns = Namespaces(current.settings.base_iri)
     graph = ox.NamedNode(ns.named_graph(name)) if _SLUG.fullmatch(name) else None
-    if graph is None or not select(current.service, _IN_GRAPH, {"g": graph}, 1)[0]:
+    if graph is None or not current.service.select(_IN_GRAPH, {"g": graph}, 1).rows:
         raise NotFound(f"there is no named graph {request.path!r} in this dataset")
     page = _page_of(name, ns)
     html = by_key("html")
@@ -60,7 +59,7 @@ def named_graph(name: str) -> Response:
         response.vary.add("Accept")
         return response
     cap = current.settings.row_cap
-    triples = construct(current.service, _TRIPLES, {"g": graph}, cap)
+    triples = current.service.construct(_TRIPLES, {"g": graph}, cap)
     context_url = request.url_root + documents.CONTEXT_PATH
     response = Response(
         documents.serialize(triples, fmt, ns, context_url), content_type=fmt.content_type
@@ -75,6 +74,6 @@ def _page_of(name: str, ns: Namespaces) -> str | None:
     if ns.named_graph(name) == ns.named_graph("vocabulary"):
         return "/doc/def"
     source = ox.NamedNode(ns.id + "source/" + name)
-    if select(state().service, _DESCRIBED, {"source": source}, 1)[0]:
+    if state().service.select(_DESCRIBED, {"source": source}, 1).rows:
         return f"/doc/source/{name}"
     return None

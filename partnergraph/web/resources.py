@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from partnergraph import documents, vocabulary
-from partnergraph.describe import describe, select
+from partnergraph.describe import describe
 from partnergraph.errors import BadRequest, NotFound
 from partnergraph.formats import Format, by_key
 from partnergraph.namespaces import Namespaces
@@ -90,7 +90,7 @@ def _see_other(iri: str) -> Response:
 
 
 def _exists(iri: str) -> bool:
-    rows, _ = select(state().service, _EXISTS, {"s": ox.NamedNode(iri)}, 1)
+    rows = state().service.select(_EXISTS, {"s": ox.NamedNode(iri)}, 1).rows
     return bool(rows)
 
 

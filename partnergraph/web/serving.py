@@ -62,8 +62,29 @@ class ServeOptions:
         }
 
 
+#: Seconds a gunicorn worker waits for its query workers before it accepts traffic.
+READY_SECONDS = 60.0
+
+
+def start_query_workers(worker: Any) -> None:
+    """A gunicorn ``post_worker_init`` hook: start the worker's query processes and
+    wait until they have opened the snapshot, so that the first query a worker
+    accepts is not slowed by starting them.
+
+    A worker whose query processes cannot start still serves (its ``/-/health``
+    says why, and queries answer 503).
+    """
+    from partnergraph.web.state import served
+
+    try:
+        served(worker.wsgi).service.wait_ready(READY_SECONDS)
+    except Exception as exc:
+        worker.log.error("query workers did not start: %s", exc)
+
+
 def request_settings(max_request_bytes: int) -> dict[str, Any]:
-    """The gunicorn settings that keep its connections within the app's request limits.
+    """The gunicorn settings that keep its connections within the app's request limits,
+    and start each worker's query processes before it accepts traffic.
 
     Used by ``partnergraph serve`` and by ``gunicorn.conf.py`` (which gunicorn reads
     when it is run by hand in the project folder), so both serve alike.
@@ -76,6 +97,7 @@ def request_settings(max_request_bytes: int) -> dict[str, Any]:
         # query of a few kilobytes with its own 414 page); longer queries use POST
         "limit_request_line": 8190,
         "pre_request": close_when_larger(discard_limit(max_request_bytes)),
+        "post_worker_init": start_query_workers,
     }
 
 

@@ -12,11 +12,9 @@ constraints, severity and message.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, render_template, request
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, render_template, request
 from rdflib import RDF, SH, Graph, URIRef
 from rdflib.term import Node
 
@@ -26,7 +24,7 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.terms import to_oxigraph
 from partnergraph.web import headers
 from partnergraph.web.negotiation import negotiate
-from partnergraph.web.state import state
+from partnergraph.web.state import once, state
 
 bp = Blueprint("shapes", __name__)
 
@@ -50,13 +48,11 @@ class Shape:
     properties: tuple[Shape, ...] = ()
 
 
-@bp.record_once
-def _convert(setup: BlueprintSetupState) -> None:
-    """The shapes the build validated against, as triples for the RDF formats."""
-    graph = state(cast(Flask, setup.app)).shapes
-    setup.app.extensions[TRIPLES] = [
+def _triples() -> list[ox.Triple]:
+    """The shapes the snapshot was validated against, as triples for the RDF formats."""
+    return [
         ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-        for s, p, o in graph
+        for s, p, o in state().shapes
     ]
 
 
@@ -76,7 +72,7 @@ def shapes() -> Response:
         response = headers.secure_page(Response(body, content_type=fmt.content_type))
         vary: tuple[str, ...] = ("Accept", "Accept-Language")
     else:
-        triples = current_app.extensions[TRIPLES]
+        triples = once(TRIPLES, _triples)
         context_url = request.url_root + documents.CONTEXT_PATH
         response = Response(
             documents.serialize(triples, fmt, ns, context_url, extra=_PREFIXES),

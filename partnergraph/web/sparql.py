@@ -36,6 +36,11 @@ bp = Blueprint("sparql", __name__, url_prefix="/sparql")
 
 #: The header that announces a result cut by the row cap.
 TRUNCATED = "X-Partnergraph-Truncated"
+#: RFC 9211's header, and the name this cache goes by in it.
+CACHE_STATUS = "Cache-Status"
+CACHE_NAME = "partnergraph"
+#: Caches may keep an answer, and revalidate it (by ETag, the dataset version) each time.
+CACHE_CONTROL = "public, no-cache"
 
 _RESULT_KINDS = {
     QueryForm.SELECT: Kind.RESULTS,
@@ -55,6 +60,9 @@ def endpoint() -> Response:
         return _describe(asked.formats)
     form = inspect_query(asked.query, settings)
     fmt = negotiate(formats.of_kind(_RESULT_KINDS[form]), asked.formats, what=f"a {form.value}")
+    etag = f"{current.version[:32]}-{fmt.key}"
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains(etag):
+        return _not_modified(etag)  # the client's copy is of the version served: no query
     query = QueryRequest(
         query=asked.query,
         form=form,
@@ -63,17 +71,38 @@ def endpoint() -> Response:
         row_cap=settings.row_cap,
         base_iri=settings.base_iri,
     )
-    return result_response(current.service.run(query, fmt, client=request.remote_addr))
+    result = current.service.run(query, fmt, client=request.remote_addr)
+    return result_response(result, etag)
 
 
-def result_response(result: QueryResult) -> Response:
-    """The HTTP response for a query result, with the protocol's headers."""
+def result_response(result: QueryResult, etag: str) -> Response:
+    """The HTTP response for a query result, with the protocol's headers.
+
+    ``ETag`` names the dataset version (and the format): an HTTP cache in front may
+    keep the answer and must revalidate it (``Cache-Control: no-cache``), which
+    costs no query while the version is the same. ``Cache-Status`` (RFC 9211)
+    says whether the answer came from the shared result cache.
+    """
     response = Response(result.body, content_type=result.format.content_type)
-    response.vary.add("Accept")
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    _validators(response, etag)
+    response.headers[CACHE_STATUS] = CACHE_NAME + ("; hit" if result.cached else "; fwd=miss")
     if result.truncated:
         response.headers[TRUNCATED] = "true"
     return response
+
+
+def _not_modified(etag: str) -> Response:
+    response = Response(status=304)
+    _validators(response, etag)
+    response.headers[CACHE_STATUS] = CACHE_NAME + "; hit"
+    return response
+
+
+def _validators(response: Response, etag: str) -> None:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.vary.add("Accept")
+    response.headers["X-Content-Type-Options"] = "nosniff"
 
 
 def _describe(requested: tuple[str, ...]) -> Response:

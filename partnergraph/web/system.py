@@ -42,7 +42,12 @@ def health() -> Response:
         backend=current.service.backend,
         triples=current.stats.triples,
         workers=now.workers,
-        snapshot={"version": current.version, "loaded": now.loaded, "quads": now.quads},
+        snapshot={
+            "version": current.version,
+            "built": current.built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "loaded": now.loaded,
+            "quads": current.snapshot.quads,
+        },
         **({"problem": now.problem} if now.problem else {}),
     )
     response.status_code = 200 if now.ready else 503
