@@ -85,8 +85,20 @@ def serve_copy(
         The running server; it is stopped (its whole process group) afterwards.
     """
     folder = copy_project(scratch / "project")
+    with serve_in(folder, scratch / "serve.log", *args, settings=settings) as served:
+        yield served
+
+
+@contextmanager
+def serve_in(
+    folder: Path, log: Path, *args: str, settings: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """Run ``partnergraph serve`` in ``folder`` until it answers; its output into ``log``.
+
+    Yields:
+        The running server; it is stopped (its whole process group) afterwards.
+    """
     port = free_port()
-    log = scratch / "serve.log"
     command = [str(Path(sys.executable).parent / "partnergraph"), "serve", "--port", str(port)]
     env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
     env.update(settings or {})
