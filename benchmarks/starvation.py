@@ -57,6 +57,7 @@ from typing import Any
 
 from endpointlib.client import free_port
 from endpointlib.common import BENCH, BIN, PREFIXES
+from endpointlib.data import prepare_data, write_served
 from endpointlib.engines import (
     RUNNING,
     Engine,
@@ -65,10 +66,8 @@ from endpointlib.engines import (
     _wait_for_port,
     launch,
     launch_engine,
-    prepare_data,
     stop_group,
     wait_until_answering,
-    write_served,
 )
 from endpointlib.queries import choose_parameters
 

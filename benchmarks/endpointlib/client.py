@@ -23,6 +23,15 @@ class Answer:
     seconds: float
     truncated: bool = False
     content_type: str = ""
+    cache_status: str = ""
+
+    @property
+    def hit(self) -> bool:
+        """Whether a cache answered (RFC 9211 ``Cache-Status``, e.g. ``partnergraph; hit``).
+
+        https://www.rfc-editor.org/rfc/rfc9211
+        """
+        return "; hit" in self.cache_status
 
 
 class Client:
@@ -70,6 +79,7 @@ class Client:
                 seconds,
                 truncated=response.getheader("X-Partnergraph-Truncated") is not None,
                 content_type=response.getheader("Content-Type", ""),
+                cache_status=response.getheader("Cache-Status", ""),
             )
         raise RuntimeError("unreachable")
 

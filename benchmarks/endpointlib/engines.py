@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import http.client
+import math
 import os
 import shutil
 import signal
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
-import pyoxigraph as ox
 
 from .client import Client, free_port
-from .common import BENCH, BIN, ROOT
+from .common import BIN, ROOT
 from .queries import Query
+from .variants import variant
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Engine:
     notes: list[str] = field(default_factory=list)
     launched: float = 0.0
     deadline: float = 0.0
+    store: Path | None = None  # the on-disk store's folder, if any
 
     def client(self, timeout: float) -> Client:
         return Client(self.port, self.path, timeout)
@@ -73,6 +74,13 @@ class Engine:
             with contextlib.suppress(psutil.NoSuchProcess):
                 total += process.memory_info().rss
         return total / 2**20
+
+    def disk_mb(self) -> float:
+        """The size of the on-disk store's files (NaN for an engine in memory)."""
+        if self.store is None or not self.store.exists():
+            return math.nan
+        files = (p for p in self.store.rglob("*") if p.is_file())
+        return sum(p.stat().st_size for p in files) / 2**20
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -134,22 +142,27 @@ def tail(log: Path, lines: int = 15) -> str:
     return ""
 
 
-def wait_until_answering(engine: Engine, deadline: float, concurrent: int = 1) -> None:
+def wait_until_answering(
+    engine: Engine, deadline: float, concurrent: int = 1, poll: float = 0.3
+) -> None:
     """Poll with a tiny ASK until the engine answers (``concurrent`` at a time, so that
-    every query worker of a partnergraph server has started and loaded the store)."""
+    every query worker of a partnergraph server has started and loaded the store).
+
+    Every poll is a text of its own (:func:`.variants.variant` numbered by the clock),
+    so that a result cache, even one left from an earlier start, never answers it."""
     ask = Query("ready", "ASK { ?s ?p ?o }", "ask")
     while time.monotonic() < deadline:
         if not engine.alive():
             raise RuntimeError(f"{engine.name} ended during start-up:\n{tail(engine.log)}")
         client = engine.client(timeout=max(1.0, deadline - time.monotonic()))
         try:
-            if client.query(ask).status == 200:
+            if client.query(variant(ask, time.time_ns())).status == 200:
                 break
         except OSError:
             pass
         finally:
             client.close()
-        time.sleep(0.3)
+        time.sleep(poll)
     else:
         raise RuntimeError(f"{engine.name} did not answer in time:\n{tail(engine.log)}")
     if concurrent > 1:
@@ -161,7 +174,7 @@ def wait_until_answering(engine: Engine, deadline: float, concurrent: int = 1) -
                         _one_query,
                         [engine.port] * concurrent,
                         [engine.path] * concurrent,
-                        [ask] * concurrent,
+                        [variant(ask, time.time_ns() + k) for k in range(concurrent)],
                         [deadline - time.monotonic()] * concurrent,
                     )
                 )
@@ -195,17 +208,6 @@ class Setup:
         return self.data_file.with_name("served.nq")
 
 
-def write_served(setup: Setup) -> None:
-    """Write ``setup.served_file`` with partnergraph's own store loader."""
-    sys.path.insert(0, str(ROOT))
-    from partnergraph.store.oxigraph import add_union_default_graph
-
-    store = ox.Store()
-    store.bulk_load(path=str(setup.data_file), format=ox.RdfFormat.N_QUADS)
-    add_union_default_graph(store)
-    store.dump(output=str(setup.served_file), format=ox.RdfFormat.N_QUADS)
-
-
 def partnergraph_env(setup: Setup, name: str, store: str, store_dir: Path | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
     env.update(
@@ -221,12 +223,22 @@ def partnergraph_env(setup: Setup, name: str, store: str, store_dir: Path | None
         env["PARTNERGRAPH_ROW_CAP"] = str(setup.args.row_cap)
     if store_dir is not None:
         env["PARTNERGRAPH_STORE_DIR"] = str(store_dir)
+    elif store == "oxigraph" and "store_memory" in _setting_names():
+        env["PARTNERGRAPH_STORE_MEMORY"] = "true"  # in memory where the store can be on disk
     return env
 
 
-def start_engine(name: str, setup: Setup) -> Engine:
+def _setting_names() -> set[str]:
+    """The settings this copy of partnergraph knows (an unknown one stops it)."""
+    sys.path.insert(0, str(ROOT))
+    from partnergraph.settings import documented
+
+    return {name for name, _, _ in documented()}
+
+
+def start_engine(name: str, setup: Setup, fresh: bool = True) -> Engine:
     """Start one engine on the built data and wait until it answers."""
-    return finish_engine(launch_engine(name, setup), setup)
+    return finish_engine(launch_engine(name, setup, fresh), setup)
 
 
 def finish_engine(engine: Engine, setup: Setup) -> Engine:
@@ -239,9 +251,13 @@ def finish_engine(engine: Engine, setup: Setup) -> Engine:
     return engine
 
 
-def launch_engine(name: str, setup: Setup) -> Engine:
+def launch_engine(name: str, setup: Setup, fresh: bool = True) -> Engine:
     """Start one engine on the built data (``setup.data_file``; partnergraph builds its own
-    from ``setup.graph_dir``); returns before it answers."""
+    from ``setup.graph_dir``); returns before it answers.
+
+    ``fresh``: the engine's folders (partnergraph's output folder, with its snapshots and
+    result cache, and the on-disk stores) are emptied first, so it builds and loads
+    everything; otherwise a restart finds what the previous start left."""
     port = free_port()
     log = setup.work / "logs" / f"{name}.log"
     log.unlink(missing_ok=True)
@@ -260,15 +276,9 @@ def launch_engine(name: str, setup: Setup) -> Engine:
         _wait_for_port(engine, deadline)
         _post_store(port, setup.data_file, deadline - time.monotonic())
     elif name == "oxigraph-server-disk":
-        location = setup.work / name / "store"
-        shutil.rmtree(location, ignore_errors=True)
-        location.parent.mkdir(parents=True, exist_ok=True)
-        loader = launch(
-            [oxigraph, "load", "--location", str(location), "--file", str(setup.served_file)],
-            log,
-        )
-        if loader.wait(max(1.0, deadline - time.monotonic())) != 0:
-            raise RuntimeError(f"oxigraph load failed:\n{tail(log)}")
+        location = engine.store = setup.work / name / "store"
+        if fresh or not location.exists():
+            _oxigraph_load(setup, location, log, deadline)
         engine.process = launch(
             [
                 oxigraph,
@@ -283,8 +293,11 @@ def launch_engine(name: str, setup: Setup) -> Engine:
     elif name in ("pg-oxigraph", "pg-oxigraph-disk", "pg-memory"):
         store = "memory" if name == "pg-memory" else "oxigraph"
         store_dir = setup.work / name / "store" if name == "pg-oxigraph-disk" else None
-        if store_dir is not None:
-            shutil.rmtree(store_dir, ignore_errors=True)  # a cold start: the store is loaded
+        engine.store = store_dir
+        if fresh:  # a first start: the graph is built, the store loaded
+            for folder in (store_dir, setup.work / name / "out"):
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
         command = [
             str(BIN / "partnergraph"),
             "serve",
@@ -323,6 +336,25 @@ def launch_engine(name: str, setup: Setup) -> Engine:
     return engine
 
 
+def _oxigraph_load(setup: Setup, location: Path, log: Path, deadline: float) -> None:
+    """``oxigraph load`` of the served dataset into an empty folder."""
+    shutil.rmtree(location, ignore_errors=True)
+    location.parent.mkdir(parents=True, exist_ok=True)
+    loader = launch(
+        [
+            str(BIN / "oxigraph"),
+            "load",
+            "--location",
+            str(location),
+            "--file",
+            str(setup.served_file),
+        ],
+        log,
+    )
+    if loader.wait(max(1.0, deadline - time.monotonic())) != 0:
+        raise RuntimeError(f"oxigraph load failed:\n{tail(log)}")
+
+
 def _wait_for_port(engine: Engine, deadline: float) -> None:
     while time.monotonic() < deadline:
         if not engine.alive():
@@ -355,49 +387,3 @@ def _post_store(port: int, data_file: Path, timeout: float) -> None:
             )
     finally:
         connection.close()
-
-
-def prepare_data(size: int, args: argparse.Namespace, build: bool = True) -> Setup:
-    """Generate (when missing) and build the data of one size (``build``: with
-    ``partnergraph build``; otherwise the partnergraph servers' own build is used)."""
-    sys.path.insert(0, str(BENCH))
-    import generate  # benchmarks/generate.py
-
-    work = args.workdir / str(size)
-    work.mkdir(parents=True, exist_ok=True)
-    trig = generate.output_path(size, 0, "trig", args.data)
-    if not trig.exists():
-        print(f"generating {trig} ...", file=sys.stderr)
-        generate.main(["--triples", str(size), "--out", str(args.data)])
-    graph_dir = work / "graph"  # a folder holding only the generated file
-    graph_dir.mkdir(exist_ok=True)
-    for old in graph_dir.iterdir():
-        old.unlink()
-    (graph_dir / trig.name).symlink_to(trig.resolve())
-    out = work / "build"
-    if not build:
-        return Setup(size, trig, graph_dir, out / "partnergraph.nq", work, args)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERGRAPH_")}
-    env.update({"PARTNERGRAPH_GRAPH_DIR": str(graph_dir), "PARTNERGRAPH_OUTPUT_DIR": str(out)})
-    print(f"building {trig.name} ...", file=sys.stderr)
-    started = time.monotonic()
-    done = subprocess.run(
-        [str(BIN / "partnergraph"), "build"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=args.startup_timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(
-            f"partnergraph build failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-        )
-    print(f"  {done.stderr.strip()} in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    return Setup(size, trig, graph_dir, out / "partnergraph.nq", work, args)
-
-
-def build_digest(path: Path) -> str:
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()

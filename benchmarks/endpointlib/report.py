@@ -9,41 +9,27 @@ from typing import Any
 
 from .common import LATENCY_TARGET, PEER_TARGET, PEERS, REFERENCE, ROOT, THROUGHPUT_TARGET
 from .engines import Engine, Setup
+from .load_report import memory_section, repeat_section
+from .markdown import fmt_ratio, ms, ratio, table
 from .measure import percentile
-
-
-def ms(value: float) -> str:
-    if value is None or math.isnan(value):
-        return "-"
-    value *= 1000
-    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 1000 else f"{value:.0f}"
-
-
-def ratio(a: float, b: float) -> float:
-    if not a or not b or math.isnan(a) or math.isnan(b):
-        return math.nan
-    return a / b
-
-
-def fmt_ratio(value: float) -> str:
-    return "-" if math.isnan(value) else f"{value:.2f}"
-
-
-def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"]
-    lines.append("| " + " | ".join("-" * w for w in widths) + " |")
-    for row in rows:
-        lines.append(
-            "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-        )
-    return "\n".join(lines)
 
 
 def report(result: dict[str, Any]) -> str:
     """The printed report of one size."""
-    names = [e["name"] for e in result["engines"]]
-    queries = list(result["latency"])
+    sections = [
+        _header(result),
+        _sanity(result),
+        _latency(result),
+        _hot(result),
+        _throughput(result),
+        repeat_section(result),
+        memory_section(result),
+        _breakdown(result),
+    ]
+    return "\n".join(line for section in sections for line in section)
+
+
+def _header(result: dict[str, Any]) -> list[str]:
     out = [
         f"## {result['size']:,} generated triples ({result['quads']:,} quads built)".replace(
             ",", " "
@@ -65,21 +51,45 @@ def report(result: dict[str, Any]) -> str:
             e["name"],
             f"{e['startup_seconds']:.1f}",
             f"{e['rss_mb']:.0f}",
+            _mb(e.get("disk_mb", math.nan)),
             "; ".join(e["notes"]),
         ]
         for e in result["engines"]
     ]
-    out.append(table(["engine", "start-up s", "RSS MB", "configuration"], rows))
+    out.append(table(["engine", "start-up s", "RSS MB", "store on disk MB", "configuration"], rows))
     out.append("")
-    out.append("### Results per query (sanity: solutions, distinct triples or the ASK answer)")
+    return out
+
+
+def _mb(value: float) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.0f}"
+
+
+def _sanity(result: dict[str, Any]) -> list[str]:
+    names = [e["name"] for e in result["engines"]]
+    variants = result.get("variant_counts", {})
+    out = [
+        "### Results per query (sanity: solutions, distinct triples or the ASK answer; "
+        "variants: every engine's answer to a varied text is the same)"
+    ]
     rows = []
-    for q in queries:
+    for q in result["counts"]:
         counts = [str(result["counts"][q].get(n, "-")) for n in names]
         same = len(set(counts)) == 1
-        rows.append([q, *counts, "yes" if same else "**NO**"])
-    out.append(table(["query", *names, "same"], rows))
+        varied = variants.get(q, {})
+        agree = all(str(varied[n]) == str(result["counts"][q].get(n)) for n in varied)
+        rows.append([q, *counts, "yes" if same else "**NO**", "yes" if agree else "**NO**"])
+    out.append(table(["query", *names, "same", "variants"], rows))
     out.append("")
-    out.append("### Latency, one client: median / p95 ms (n = samples)")
+    return out
+
+
+def _latency(result: dict[str, Any]) -> list[str]:
+    names = [e["name"] for e in result["engines"]]
+    queries = list(result["latency"])
+    if not any(s["n"] for per in result["latency"].values() for s in per.values()):
+        return []
+    out = ["### Latency, one client: median / p95 ms (n = samples)"]
     rows = []
     for q in queries:
         row = [q]
@@ -92,7 +102,7 @@ def report(result: dict[str, Any]) -> str:
     out.append(
         f"### Latency ratios (median): partnergraph / Oxigraph server (target <= {LATENCY_TARGET})"
     )
-    pairs = [(pg, ox_) for pg, ox_ in PEERS.items() if pg in names and ox_ in names]
+    pairs = _peers(names)
     extra = [
         n for n in ("pg-memory", "rdflib-endpoint") if n in names and "oxigraph-server" in names
     ]
@@ -115,6 +125,17 @@ def report(result: dict[str, Any]) -> str:
     head += [f"{reference} (reference)"] if reference else []
     out.append(table(["query", *head], rows))
     out.append("")
+    return out
+
+
+def _peers(names: list[str]) -> list[tuple[str, str]]:
+    return [(pg, ox_) for pg, ox_ in PEERS.items() if pg in names and ox_ in names]
+
+
+def _hot(result: dict[str, Any]) -> list[str]:
+    names = [e["name"] for e in result["engines"]]
+    pairs = _peers(names)
+    out: list[str] = []
     hot = result.get("hot") or {}
     if any(v["n"] for per in hot.values() for v in per.values()):
         out.append(
@@ -122,7 +143,7 @@ def report(result: dict[str, Any]) -> str:
             "ratio partnergraph / Oxigraph server"
         )
         rows = []
-        for q in queries:
+        for q in hot:
             row = [q]
             for n in names:
                 h = hot[q][n]
@@ -132,10 +153,17 @@ def report(result: dict[str, Any]) -> str:
             rows.append(row)
         out.append(table(["query", *names, *[f"{pg}/{ox_}" for pg, ox_ in pairs]], rows))
         out.append("")
+    return out
+
+
+def _throughput(result: dict[str, Any]) -> list[str]:
+    names = [e["name"] for e in result["engines"]]
+    out: list[str] = []
     tp = result["throughput"]
     if tp:
         out.append(
-            f"### Throughput, {result['concurrency']} concurrent clients running the whole mix"
+            f"### Throughput, {result['concurrency']} concurrent clients running the whole mix "
+            "(cold: every request a text of its own)"
         )
         rows = [
             [
@@ -153,6 +181,7 @@ def report(result: dict[str, Any]) -> str:
                 else "-",
                 f"{tp[n]['client_cpu'] / max(tp[n]['done'], 1) * 1000:.2f}",
                 f"{tp[n]['other_cpu'] / max(tp[n]['seconds'], 1e-9):.2f}",
+                f"{tp[n].get('hits', 0):g}",
             ]
             for n in names
             if n in tp
@@ -169,6 +198,7 @@ def report(result: dict[str, Any]) -> str:
                     "of it in query workers",
                     "client CPU ms/query",
                     "other CPUs busy",
+                    "cache hits",
                 ],
                 rows,
             )
@@ -185,6 +215,11 @@ def report(result: dict[str, Any]) -> str:
             )
         out.append(table(["throughput ratio", "value", "target", ""], rows))
         out.append("")
+    return out
+
+
+def _breakdown(result: dict[str, Any]) -> list[str]:
+    out: list[str] = []
     if result.get("breakdown"):
         out.append("### Where partnergraph's time goes (oxigraph backend, in memory; median ms)")
         out.append(
@@ -233,20 +268,26 @@ def report(result: dict[str, Any]) -> str:
             )
         )
         out.append("")
-    return "\n".join(out)
+    return out
 
 
 def summarise(
-    size: int,
     setup: Setup,
     engines: list[Engine],
     parameters: dict[str, str],
-    counts: dict[str, dict[str, Any]],
-    samples: dict[str, dict[str, list[float]]],
-    tp: dict[str, dict[str, float]],
-    rss: dict[str, float],
+    measured: dict[str, Any],
     args: argparse.Namespace,
 ) -> dict[str, Any]:
+    """The JSON result of one size.
+
+    Args:
+        setup: what the engines were started from.
+        engines: the engines, in the order of the report's columns.
+        parameters: the values filled into the queries.
+        measured: what the phases returned: ``counts``, ``variant_counts``,
+            ``samples`` (latency), ``throughput``, ``repeat``, ``memory``, ``rss``.
+        args: the command line.
+    """
     names = [e.name for e in engines]
     lat = {
         q: {
@@ -258,37 +299,17 @@ def summarise(
             }
             for n, v in per.items()
         }
-        for q, per in samples.items()
+        for q, per in measured["samples"].items()
     }
-    ratios: dict[str, Any] = {"latency": {}, "throughput": {}}
-    for q in lat:
-        r = ratios["latency"][q] = {}
-        for pg, ox_ in PEERS.items():
-            if pg in names and ox_ in names:
-                r[f"{pg}/{ox_}"] = ratio(lat[q][pg]["median"], lat[q][ox_]["median"])
-        for n in ("pg-memory", "rdflib-endpoint"):
-            if n in names and "oxigraph-server" in names:
-                r[f"{n}/oxigraph-server"] = ratio(
-                    lat[q][n]["median"], lat[q]["oxigraph-server"]["median"]
-                )
-        pg, ref = REFERENCE
-        if pg in names and ref in names:
-            r[f"{pg}/{ref}"] = ratio(lat[q][pg]["median"], lat[q][ref]["median"])
-    if tp:
-        for pg, ox_ in PEERS.items():
-            if pg in tp and ox_ in tp:
-                ratios["throughput"][f"{pg}/{ox_}"] = ratio(tp[pg]["qps"], tp[ox_]["qps"])
-        pg, ref = REFERENCE
-        if pg in tp and ref in tp:
-            ratios["throughput"][f"{pg}/{ref}"] = ratio(tp[pg]["qps"], tp[ref]["qps"])
-        for pg in ("pg-oxigraph", "pg-oxigraph-disk"):
-            if pg in tp and "rdflib-endpoint" in tp:
-                ratios["throughput"][f"{pg}/rdflib-endpoint"] = ratio(
-                    tp[pg]["qps"], tp["rdflib-endpoint"]["qps"]
-                )
+    tp, rp = measured["throughput"], measured["repeat"]
+    ratios = {
+        "latency": {q: _latency_ratios(lat[q], names) for q in lat},
+        "throughput": _rate_ratios(tp),
+        "repeat": _rate_ratios(rp),
+    }
     quads = sum(1 for _ in setup.data_file.open("rb"))
     return {
-        "size": size,
+        "size": setup.size,
         "quads": quads,
         "data": str(setup.trig.relative_to(ROOT))
         if setup.trig.is_relative_to(ROOT)
@@ -299,13 +320,48 @@ def summarise(
             {
                 "name": e.name,
                 "startup_seconds": e.startup_seconds,
-                "rss_mb": rss.get(e.name, math.nan),
+                "rss_mb": measured["rss"].get(e.name, math.nan),
+                "disk_mb": e.disk_mb(),
                 "notes": e.notes,
             }
             for e in engines
         ],
-        "counts": counts,
+        "counts": measured["counts"],
+        "variant_counts": measured["variant_counts"],
         "latency": lat,
         "throughput": tp,
+        "repeat": rp,
+        "repeat_share": args.repeat_share,
+        "memory": measured["memory"],
         "ratios": ratios,
     }
+
+
+def _latency_ratios(per: dict[str, dict[str, Any]], names: list[str]) -> dict[str, float]:
+    """Median latency ratios of one query: partnergraph to its peers."""
+    r: dict[str, float] = {}
+    for pg, ox_ in _peers(names):
+        r[f"{pg}/{ox_}"] = ratio(per[pg]["median"], per[ox_]["median"])
+    for n in ("pg-memory", "rdflib-endpoint"):
+        if n in names and "oxigraph-server" in names:
+            r[f"{n}/oxigraph-server"] = ratio(per[n]["median"], per["oxigraph-server"]["median"])
+    pg, ref = REFERENCE
+    if pg in names and ref in names:
+        r[f"{pg}/{ref}"] = ratio(per[pg]["median"], per[ref]["median"])
+    return r
+
+
+def _rate_ratios(tp: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Queries-per-second ratios: partnergraph to Oxigraph server (same storage), to the
+    union view (reference) and to rdflib-endpoint."""
+    r: dict[str, float] = {}
+    for pg, ox_ in PEERS.items():
+        if pg in tp and ox_ in tp:
+            r[f"{pg}/{ox_}"] = ratio(tp[pg]["qps"], tp[ox_]["qps"])
+    pg, ref = REFERENCE
+    if pg in tp and ref in tp:
+        r[f"{pg}/{ref}"] = ratio(tp[pg]["qps"], tp[ref]["qps"])
+    for pg in ("pg-oxigraph", "pg-oxigraph-disk"):
+        if pg in tp and "rdflib-endpoint" in tp:
+            r[f"{pg}/rdflib-endpoint"] = ratio(tp[pg]["qps"], tp["rdflib-endpoint"]["qps"])
+    return r
