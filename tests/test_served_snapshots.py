@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .served import serve_copy, serve_in
+from .served import copy_project, serve_copy, serve_in
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 CSV = {"Accept": "text/csv"}
@@ -125,3 +125,23 @@ def test_issue11_twenty_switches_under_load_fail_nothing_and_mix_no_versions(
     assert not wrong, wrong[:5]
     assert {tag for tag, _ in seen} == set(expected)  # both versions were served
     assert len(seen) > 100
+
+
+def test_issue11_serve_runs_from_any_folder(tmp_path: Path) -> None:
+    """No server.py where it runs: the folders are settings."""
+    project = copy_project(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    settings = {
+        "PARTNERGRAPH_GRAPH_DIR": str(project / "graph"),
+        "PARTNERGRAPH_SHAPES_DIR": str(project / "shapes"),
+        "PARTNERGRAPH_QUERIES_DIR": str(project / "queries"),
+    }
+    with (
+        serve_in(elsewhere, tmp_path / "serve.log", settings=settings) as served,
+        served.client() as http,
+    ):
+        answer = http.get("/sparql", params={"query": COUNT}, headers=CSV)
+        assert answer.status_code == 200
+        assert count_of(answer) > 2500
+    assert (elsewhere / "out" / "snapshots" / "current").is_file()
