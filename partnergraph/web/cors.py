@@ -17,7 +17,8 @@ from flask import Flask, Response, request
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOWED_HEADERS = "Accept, Accept-Language, Content-Type"
 EXPOSED_HEADERS = (
-    "X-Partnergraph-Truncated, Content-Disposition, Retry-After, Link, ETag, Cache-Status"
+    "X-Partnergraph-Truncated, Content-Disposition, Retry-After, Link, ETag, Cache-Status, "
+    "Server-Timing"
 )
 MAX_AGE = 24 * 60 * 60
 

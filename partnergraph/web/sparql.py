@@ -21,6 +21,8 @@ Warning:
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, request
 
 from partnergraph import formats
@@ -53,6 +55,7 @@ _RESULT_KINDS = {
 @bp.route("", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Answer a query, or describe the service when there is none."""
+    started = time.perf_counter()
     current = state()
     settings = current.settings
     asked = protocol.read(request, settings.max_request_bytes)
@@ -62,7 +65,7 @@ def endpoint() -> Response:
     fmt = negotiate(formats.of_kind(_RESULT_KINDS[form]), asked.formats, what=f"a {form.value}")
     etag = f"{current.version[:32]}-{fmt.key}"
     if request.method in ("GET", "HEAD") and request.if_none_match.contains(etag):
-        return _not_modified(etag)  # the client's copy is of the version served: no query
+        return _timed(_not_modified(etag), started)  # the client's copy is current: no query
     query = QueryRequest(
         query=asked.query,
         form=form,
@@ -72,7 +75,7 @@ def endpoint() -> Response:
         base_iri=settings.base_iri,
     )
     result = current.service.run(query, fmt, client=request.remote_addr)
-    return result_response(result, etag)
+    return _timed(result_response(result, etag), started)
 
 
 def result_response(result: QueryResult, etag: str) -> Response:
@@ -88,6 +91,13 @@ def result_response(result: QueryResult, etag: str) -> Response:
     response.headers[CACHE_STATUS] = CACHE_NAME + ("; hit" if result.cached else "; fwd=miss")
     if result.truncated:
         response.headers[TRUNCATED] = "true"
+    return response
+
+
+def _timed(response: Response, started: float) -> Response:
+    """Say how long the app took (``Server-Timing``, https://www.w3.org/TR/server-timing/)."""
+    took = (time.perf_counter() - started) * 1000
+    response.headers["Server-Timing"] = f"app;dur={took:.3f}"
     return response
 
 
