@@ -1,13 +1,7 @@
 """A result cache shared by every process on one machine, bounded in size, keyed by version.
 
-What is keyed: :func:`request_key` digests (SHA-256) everything that decides an
-answer: the dataset version, the query text with whitespace and ``#`` comments
-normalised (by :mod:`partnergraph.store.lexer`, so strings and IRIs are never
-touched), the query form, the protocol's dataset (``default-graph-uri`` and
-``named-graph-uri``, as sets), the row cap, the base IRI, the bound values (in
-N-Triples) and a *variant*: the format key of a serialised answer, or a name such
-as ``rows`` for a typed call. Two requests share a key only when they must get
-the same answer.
+An answer is kept under its request's key, from
+:func:`partnergraph.request_keys.request_key`, which holds the dataset version.
 
 Why nothing is ever purged: a version is the SHA-256 of a build's canonical
 N-Quads and a built dataset never changes, so an answer stored under a version
@@ -35,17 +29,16 @@ corrupt database, a lock held too long) is logged as a warning and behaves as a
 miss or as an answer not stored: the endpoint keeps answering without it.
 
 Warning:
-    Keep the folder writable only by the service's user. diskcache unpickles
-    values it finds stored as pickles, and :attr:`CachedAnswer.payload` is meant
-    to be a pickle: whoever can write the folder can run code in the endpoint.
+    Keep the folder writable only by the service's user: it decides what is
+    served. This module stores bytes only (never a pickle), but diskcache
+    unpickles any entry whose row says it is a pickle, so whoever can write the
+    folder can also run code in the endpoint.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 import sqlite3
 import struct
 from dataclasses import dataclass
@@ -55,17 +48,16 @@ from pathlib import Path
 import diskcache  # type: ignore[import-untyped]
 
 from partnergraph import formats
-from partnergraph.store.base import QueryRequest, QueryResult
-from partnergraph.store.lexer import tokens
+from partnergraph.request_keys import is_request_key
+from partnergraph.store.base import QueryResult
 
 logger = logging.getLogger(__name__)
 
-#: Bumped whenever the key's inputs or the stored layout change, so that an old
-#: folder's entries are simply never found again.
-_SCHEMA = 1
-_MAGIC = b"pgc1"
+#: The stored layout's tag, so that an entry of another layout is never decoded
+#: as this one. Bump it together with ``partnergraph.request_keys._SCHEMA``, which
+#: moves every key, so that old entries are not even looked up.
+_MAGIC = b"pgc2"
 _HEADER_LENGTH = struct.Struct(">I")
-_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 #: Where diskcache draws the line between a value in the SQLite database and a
 #: value in its own file (diskcache's default, made explicit): a 200 KB hit read
@@ -98,15 +90,12 @@ class CachedAnswer:
         format_key: the key of its format in :mod:`partnergraph.formats`.
         rows: how many solutions or triples it holds (None for ASK).
         truncated: True when the row cap cut it.
-        payload: for a typed call, its value pickled by the caller (rows of
-            pyoxigraph terms pickle as they are); else None.
     """
 
     body: bytes
     format_key: str
     rows: int | None = None
     truncated: bool = False
-    payload: bytes | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.body, bytes):
@@ -115,21 +104,18 @@ class CachedAnswer:
             raise ValueError("format_key must be a non-empty string")
         if self.rows is not None and (not isinstance(self.rows, int) or self.rows < 0):
             raise ValueError(f"rows must be None or a count, not {self.rows!r}")
-        if self.payload is not None and not isinstance(self.payload, bytes):
-            raise TypeError(f"payload must be bytes or None, not {type(self.payload).__name__}")
 
     @classmethod
-    def of(cls, result: QueryResult, payload: bytes | None = None) -> CachedAnswer:
+    def of(cls, result: QueryResult) -> CachedAnswer:
         """The answer to keep for a store's ``result``.
 
         Args:
             result: a serialised query result.
-            payload: a pickled typed value to keep with it, if any.
 
         Returns:
             The answer.
         """
-        return cls(result.body, result.format.key, result.rows, result.truncated, payload)
+        return cls(result.body, result.format.key, result.rows, result.truncated)
 
     def result(self) -> QueryResult:
         """The answer as the store gave it.
@@ -167,69 +153,6 @@ class CacheStats:
     errors: int
     volume: int
     size_limit: int
-
-
-def normalise_query(text: str) -> tuple[str, ...]:
-    """The tokens of a query, with whitespace and comments reduced to where they were.
-
-    Two texts that differ only in the amount or kind of whitespace and comments
-    between the same tokens give the same tuple; any other difference (in a
-    string, an IRI, a name's case, or whitespace added where there was none:
-    ``SELECT*`` against ``SELECT *``) gives another. Keeping where a gap was,
-    rather than dropping it, makes the result exact even where the lexer splits
-    differently from an engine.
-
-    Args:
-        text: a SPARQL query.
-
-    Returns:
-        The token texts in order, with "" (never a token) between two tokens that
-        whitespace or a comment separated.
-    """
-    parts: list[str] = []
-    end = 0
-    for token in tokens(text):
-        if parts and token.start > end:
-            parts.append("")
-        parts.append(token.text)
-        end = token.start + len(token.text)
-    return tuple(parts)
-
-
-def request_key(version: str, request: QueryRequest, variant: str) -> str:
-    """The cache key of a request's answer.
-
-    Args:
-        version: the dataset version (hex SHA-256) the answer comes from.
-        request: the query as the protocol delivered it.
-        variant: what form the answer takes: a format key (``json``, ``ttl``…),
-            or a name such as ``rows`` for a typed call.
-
-    Returns:
-        A hex SHA-256 digest.
-
-    Raises:
-        ValueError: ``version`` is not a hex SHA-256, or ``variant`` is empty.
-    """
-    if not isinstance(version, str) or not _HEX_DIGEST.fullmatch(version.lower()):
-        raise ValueError(f"version must be a hex SHA-256, not {version!r}")
-    if not variant:
-        raise ValueError("variant must not be empty")
-    document = {
-        "schema": _SCHEMA,
-        "version": version.lower(),
-        "query": normalise_query(request.query),
-        "form": request.form.value,
-        "default_graph_uris": sorted(set(request.default_graph_uris)),
-        "named_graph_uris": sorted(set(request.named_graph_uris)),
-        "row_cap": request.row_cap,
-        "base_iri": request.base_iri,
-        # In order: a name bound twice is not a set.
-        "bindings": [[name, str(term)] for name, term in request.bindings],
-        "variant": variant,
-    }
-    text = json.dumps(document, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 class ResultCache:
@@ -285,7 +208,7 @@ class ResultCache:
         """The answer kept under ``key``, or None.
 
         Args:
-            key: a key from :func:`request_key`.
+            key: a key from :func:`~partnergraph.request_keys.request_key`.
 
         Returns:
             The answer, or None on a miss or when the cache fails.
@@ -310,7 +233,7 @@ class ResultCache:
         """Keep ``answer`` under ``key``, evicting the oldest entries past the bound.
 
         Args:
-            key: a key from :func:`request_key`.
+            key: a key from :func:`~partnergraph.request_keys.request_key`.
             answer: the answer.
 
         Returns:
@@ -389,46 +312,34 @@ class ResultCache:
 
 
 def _check_key(key: str) -> None:
-    if not isinstance(key, str) or not _HEX_DIGEST.fullmatch(key):
+    if not is_request_key(key):
         raise ValueError(f"a cache key is a lower-case hex SHA-256, not {key!r}")
 
 
 def _encode(answer: CachedAnswer) -> bytes:
-    """One blob: magic, header length, JSON header, payload, body (never pickled)."""
-    payload = answer.payload if answer.payload is not None else b""
+    """One blob: magic, header length, JSON header, body (never pickled)."""
     header = json.dumps(
-        {
-            "f": answer.format_key,
-            "r": answer.rows,
-            "t": answer.truncated,
-            "p": None if answer.payload is None else len(payload),
-        },
+        {"f": answer.format_key, "r": answer.rows, "t": answer.truncated},
         separators=(",", ":"),
     ).encode("utf-8")
-    return b"".join((_MAGIC, _HEADER_LENGTH.pack(len(header)), header, payload, answer.body))
+    return b"".join((_MAGIC, _HEADER_LENGTH.pack(len(header)), header, answer.body))
 
 
 def _decode(value: object) -> CachedAnswer:
     """The answer in a blob from :func:`_encode`.
 
     Raises:
-        ValueError: the blob is not one (another writer, or damage).
+        ValueError: the blob is not one (another writer, another layout, or damage).
     """
     start = len(_MAGIC) + _HEADER_LENGTH.size
     if not isinstance(value, bytes) or len(value) < start or not value.startswith(_MAGIC):
         raise ValueError("not a cached answer")
     (length,) = _HEADER_LENGTH.unpack_from(value, len(_MAGIC))
+    body_start = start + length
+    if len(value) < body_start:
+        raise ValueError("truncated cached answer")
     try:
-        header = json.loads(value[start : start + length])
-        payload_length = header["p"]
-        if payload_length is not None and (
-            not isinstance(payload_length, int) or payload_length < 0
-        ):
-            raise ValueError(f"bad payload length {payload_length!r}")
-        body_start = start + length + (payload_length or 0)
-        if len(value) < body_start:
-            raise ValueError("truncated cached answer")
-        payload = None if payload_length is None else value[start + length : body_start]
-        return CachedAnswer(value[body_start:], header["f"], header["r"], header["t"], payload)
+        header = json.loads(value[start:body_start])
+        return CachedAnswer(value[body_start:], header["f"], header["r"], header["t"])
     except (KeyError, TypeError) as error:
         raise ValueError(f"damaged cached answer: {error}") from error

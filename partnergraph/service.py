@@ -54,11 +54,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from partnergraph import formats
-from partnergraph.cache import CachedAnswer, ResultCache, request_key
+from partnergraph.cache import CachedAnswer, ResultCache
 from partnergraph.errors import StoreUnavailable
 from partnergraph.formats import Format
 from partnergraph.limits.guard import inspect_query
 from partnergraph.limits.pool import WorkerPool
+from partnergraph.request_keys import request_key
 from partnergraph.settings import Settings
 from partnergraph.snapshots import Snapshot
 from partnergraph.store import open_store, store_spec
