@@ -7,6 +7,7 @@ SHA-256 of the sorted canonical N-Quads, as the releases use)::
         .lock                       held while a snapshot is made, switched to or removed
         current                     the version served (a text file, replaced by rename)
         sources/<digest>            the version that inputs with this digest build to
+        sources/.files.json         input files' SHA-256 by their stat, not read again
         <version>/                  a snapshot; it never changes once it is here
             store/                  the on-disk Oxigraph store (RocksDB), union graph added
             partnergraph.nq         the canonical N-Quads (what in-memory stores load)
@@ -56,6 +57,8 @@ SOURCES = "sources"
 LOCK = ".lock"
 READERS = ".readers"
 METADATA = "snapshot.json"
+#: In ``sources/``: the digests of input files by their ``stat`` (see :class:`FileDigests`).
+FILE_DIGESTS = ".files.json"
 STORE = "store"
 DATA = "partnergraph.nq"
 SHAPES = "shapes.ttl"
@@ -111,33 +114,64 @@ def sources_digest(settings: Settings) -> str:
     ``shapes_dir``, the settings that change its result and the code that builds.
 
     Any change to one of them gives another digest (and so a build); the same
-    inputs give the same digest on any machine with the same code.
+    inputs give the same digest on any machine with the same code. A file whose
+    size, modification and change times and inode are those recorded at the last
+    digest is not read again (as git's index does): a start on 150 MB of unchanged
+    TriG costs a ``stat`` per file instead of 0.35 s of hashing.
     """
+    known = FileDigests(folder(settings) / SOURCES / FILE_DIGESTS)
     digest = hashlib.sha256()
     digest.update(f"partnergraph {partnergraph.__version__}\n".encode())
     for name in BUILD_SETTINGS:
         digest.update(f"{name}={getattr(settings, name, None)!r}\n".encode())
-    for label, root in (("graph", settings.graph_dir), ("shapes", settings.shapes_dir)):
-        _digest_tree(digest, label, Path(root))
+    for label, given in (("graph", settings.graph_dir), ("shapes", settings.shapes_dir)):
+        root = Path(given)
+        if not root.is_dir():
+            digest.update(f"{label}: missing\n".encode())
+            continue
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(f"{label}/{path.relative_to(root)}\0{known.of(path)}\n".encode())
     package = Path(partnergraph.__file__).parent
     code = [p for p in sorted(package.rglob("*.py")) if "web" not in p.relative_to(package).parts]
     for path in code:
-        _digest_file(digest, f"code/{path.relative_to(package)}", path)
+        digest.update(f"code/{path.relative_to(package)}\0{known.of(path)}\n".encode())
+    known.save()
     return digest.hexdigest()
 
 
-def _digest_tree(digest: Any, label: str, root: Path) -> None:
-    if not root.is_dir():
-        digest.update(f"{label}: missing\n".encode())
-        return
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        _digest_file(digest, f"{label}/{path.relative_to(root)}", path)
+class FileDigests:
+    """The SHA-256 of files, remembered by their ``stat`` (size, times, inode).
 
+    Args:
+        record: the JSON file they are remembered in (created when missing).
+    """
 
-def _digest_file(digest: Any, name: str, path: Path) -> None:
-    with path.open("rb") as stream:
-        content = hashlib.file_digest(stream, "sha256").hexdigest()
-    digest.update(f"{name}\0{content}\n".encode())
+    def __init__(self, record: Path) -> None:
+        self.record = record
+        try:
+            self.known: dict[str, list[Any]] = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.seen: dict[str, list[Any]] = {}
+
+    def of(self, path: Path) -> str:
+        """The hex SHA-256 of ``path``'s content."""
+        found = path.stat()
+        stamp = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
+        key = str(path.absolute())
+        entry = self.known.get(key)
+        if not (isinstance(entry, list) and entry[:4] == stamp and len(entry) == 5):
+            with path.open("rb") as stream:
+                entry = [*stamp, hashlib.file_digest(stream, "sha256").hexdigest()]
+        self.seen[key] = entry
+        return str(entry[4])
+
+    def save(self) -> None:
+        """Remember the files digested since this was made (only those), if they changed."""
+        if self.seen == self.known:
+            return
+        with contextlib.suppress(OSError):  # a read-only folder: hash again next time
+            _write_atomically(self.record, json.dumps(self.seen, sort_keys=True))
 
 
 def find(settings: Settings, sources: str) -> Snapshot | None:
@@ -358,6 +392,8 @@ def _forget_sources(root: Path) -> None:
     if not sources.is_dir():
         return
     for entry in sources.iterdir():
+        if entry.name.startswith("."):
+            continue
         with contextlib.suppress(OSError):
             if not (root / entry.read_text(encoding="ascii").strip()).is_dir():
                 entry.unlink()
