@@ -31,7 +31,7 @@ def breakdown(setup: Setup, queries: list[Query], rounds: int) -> dict[str, dict
     """
     from partnergraph import formats
     from partnergraph.limits.guard import inspect_query
-    from partnergraph.limits.workers import open_query_service
+    from partnergraph.service import open_query_service
     from partnergraph.settings import load
     from partnergraph.store.base import QueryRequest
     from partnergraph.store.oxigraph import OxigraphStore

@@ -35,7 +35,7 @@ from partnergraph.errors import (
 from partnergraph.limits import priority
 from partnergraph.limits import worker as worker_main
 from partnergraph.limits.sandbox import out_of_memory
-from partnergraph.limits.worker import RESULT, RESULT_TAG
+from partnergraph.limits.worker import RESULT, RESULT_TAG, read_message
 from partnergraph.settings import Settings
 from partnergraph.store.base import QuerySyntaxError, StoreSpec
 
@@ -143,12 +143,13 @@ class WorkerProcess:
             WorkerDied: it ended instead of answering.
         """
         try:
-            data = self.connection.recv_bytes()
+            data = read_message(self.connection)
         except (EOFError, OSError):
             raise WorkerDied from None
         if data[:1] == RESULT_TAG:
             _, rows, truncated = RESULT.unpack_from(data)
-            return ("result", None if rows < 0 else rows, bool(truncated)), data[RESULT.size :]
+            body = bytes(memoryview(data)[RESULT.size :])
+            return ("result", None if rows < 0 else rows, bool(truncated)), body
         header = pickle.loads(data)  # noqa: S301 - our own worker, on a private pipe (as recv())
         if header[0] == "error":
             return decode(header)

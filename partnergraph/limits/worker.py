@@ -43,6 +43,55 @@ from partnergraph.store.base import QueryForm, QueryRequest, QuerySyntaxError, S
 #: of rows (-1 for an ASK) and whether the row cap cut the result.
 RESULT = struct.Struct("<cqB")
 RESULT_TAG = b"R"
+#: The length before each message, as :mod:`multiprocessing.connection` frames it
+#: (a longer one is ``-1`` then an unsigned 64-bit length).
+_LENGTH, _LONG_LENGTH = struct.Struct("!i"), struct.Struct("!Q")
+
+
+def send_result(connection: Connection, rows: int, truncated: bool, body: bytes) -> None:
+    """Send a result: the message ``connection.send_bytes(header + body)`` sends, written
+    from its parts by one ``writev`` instead of copying a body of megabytes into one
+    buffer first."""
+    head = RESULT.pack(RESULT_TAG, rows, truncated)
+    size = len(head) + len(body)
+    long = size > 0x7FFFFFFF
+    frame = _LENGTH.pack(-1) + _LONG_LENGTH.pack(size) if long else _LENGTH.pack(size)
+    parts = [memoryview(frame + head), memoryview(body)]
+    handle = connection.fileno()
+    while parts:
+        written = os.writev(handle, parts)
+        while parts and written >= len(parts[0]):
+            written -= len(parts.pop(0))
+        if parts:
+            parts[0] = parts[0][written:]
+
+
+def read_message(connection: Connection) -> bytearray:
+    """Read one message as :meth:`Connection.recv_bytes` does, into one buffer of its
+    size (``recv_bytes`` reads a long one through a growing buffer, copying it thrice).
+
+    Raises:
+        EOFError: the other end closed the connection.
+        OSError: the connection is broken.
+    """
+    handle = connection.fileno()
+    (size,) = _LENGTH.unpack(_read_exactly(handle, _LENGTH.size))
+    if size == -1:
+        (size,) = _LONG_LENGTH.unpack(_read_exactly(handle, _LONG_LENGTH.size))
+    return _read_exactly(handle, size)
+
+
+def _read_exactly(handle: int, size: int) -> bytearray:
+    data = bytearray(size)
+    view = memoryview(data)
+    done = 0
+    while done < size:
+        read = os.readv(handle, [view[done:]])
+        if read == 0:
+            raise EOFError
+        done += read
+    return data
+
 
 #: The stack of the thread that runs queries.
 STACK_BYTES = 256 * 2**20
@@ -153,7 +202,7 @@ def _answer(
             raise ValueError(f"unknown format {key!r}")
         result = store.query(request, fmt)
         rows = -1 if result.rows is None else result.rows
-        connection.send_bytes(RESULT.pack(RESULT_TAG, rows, result.truncated) + result.body)
+        send_result(connection, rows, result.truncated, result.body)
     except QuerySyntaxError as exc:
         connection.send(("error", "QuerySyntaxError", exc.detail, exc.line, exc.column))
     except PartnergraphError as exc:

@@ -2,9 +2,9 @@
 
 https://pyoxigraph.readthedocs.io/
 
-Results are serialised by pyoxigraph itself; the row cap goes through TSV (see
-:mod:`partnergraph.store.results`), which also stops the lazy evaluation once
-enough solutions are written.
+Results are written once, by pyoxigraph, in the format asked for; the row cap
+is applied as they are written (see :mod:`partnergraph.store.results`), which
+also stops the lazy evaluation once enough solutions are written.
 
 Warning:
     pyoxigraph evaluates ``SERVICE`` by sending the inner query over HTTP to any
@@ -20,7 +20,6 @@ Warning:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,13 +31,11 @@ from partnergraph.store.base import QueryRequest, QueryResult
 from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import refuse_service
 from partnergraph.store.results import (
-    announce,
-    cap_solutions,
     check_format,
     oxigraph_syntax_error,
-    rdf_format,
     results_format,
-    tsv_to,
+    write_solutions,
+    write_triples,
 )
 
 
@@ -120,7 +117,9 @@ class OxigraphStore:
             StoreUnavailable: the store cannot be read.
         """
         check_format(request.form, fmt)
-        if not self.allow_federation:
+        # The lexer tells the keyword from a word in a string, an IRI or a comment;
+        # a text that holds no such word in any case has no keyword to find.
+        if not self.allow_federation and "SERVICE" in request.query.upper():
             refuse_service(request.query)
         try:
             query = with_values(request.query, request.bindings, lateral=True)
@@ -144,16 +143,10 @@ class OxigraphStore:
             body = result.serialize(format=results_format(fmt))
             return QueryResult(_bytes(body), fmt)
         if isinstance(result, ox.QuerySolutions):
-            capped = cap_solutions(result, request.row_cap)
-            body = tsv_to(capped, fmt, self.row_cap_link)
-            return QueryResult(body, fmt, capped.rows, capped.truncated)
-        triples = list(islice(result, request.row_cap + 1))
-        truncated = len(triples) > request.row_cap
-        del triples[request.row_cap :]
-        body = _bytes(ox.serialize(triples, format=rdf_format(fmt)))
-        if truncated:
-            body = announce(body, fmt, self.row_cap_link)
-        return QueryResult(body, fmt, len(triples), truncated)
+            written = write_solutions(result, fmt, request.row_cap, self.row_cap_link)
+        else:
+            written = write_triples(result, fmt, request.row_cap, self.row_cap_link)
+        return QueryResult(written.body, fmt, written.rows, written.truncated)
 
 
 def add_union_default_graph(store: ox.Store) -> None:

@@ -23,7 +23,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 
 import httpx
@@ -40,12 +40,12 @@ from partnergraph.store.base import (
 from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import dataset_clauses, refuse_service
 from partnergraph.store.results import (
+    Written,
     announce,
-    cap_solutions,
     check_format,
     rdf_format,
     results_format,
-    tsv_to,
+    write_solutions,
 )
 
 _ACCEPT = {
@@ -184,11 +184,11 @@ class RemoteStore:
                 raise StoreUnavailable("the remote endpoint answered solutions to an ASK query")
             return QueryResult(_serialised(answer.serialize(format=results_format(fmt))), fmt)
         if request.form is QueryForm.SELECT:
-            capped = cap_solutions(_solutions(body), request.row_cap)
-            if body.cut:
-                capped = replace(capped, truncated=True)
-            data = tsv_to(capped, fmt, self.row_cap_link)
-            return QueryResult(data, fmt, capped.rows, capped.truncated)
+            written = write_solutions(_solutions(body), fmt, request.row_cap, self.row_cap_link)
+            if body.cut and not written.truncated:  # the byte bound cut the response
+                cut = announce(written.body, fmt, self.row_cap_link)
+                written = Written(cut, written.rows, True)
+            return QueryResult(written.body, fmt, written.rows, written.truncated)
         parsed = ox.parse(body.data, format=_rdf_format_of(body.media_type))
         triples = [quad.triple for quad in islice(parsed, request.row_cap + 1)]
         truncated = len(triples) > request.row_cap or body.cut

@@ -1,21 +1,35 @@
 """What every backend does to a result: cap it, announce the cut, place errors.
 
-The row cap is applied to SPARQL results through TSV, whose every solution is one
-line (https://www.w3.org/TR/sparql11-results-csv-tsv/: newlines and tabs inside
-terms are escaped): serialising a result to TSV into a :class:`LineLimit` stops
-the engine's lazy evaluation after ``cap + 1`` lines, the first ``cap`` are kept,
-and pyoxigraph converts them natively into the format asked for. A cut result
-carries a ``link`` in its head (SPARQL 1.1 JSON and XML results both allow one)
-to the page that explains the limit.
+The row cap is applied while pyoxigraph writes a result, once, in the format
+asked for: the writer's output goes into a :class:`SolutionLimit`, which finds
+where each solution begins as the bytes arrive and, once solution ``cap + 1``
+begins, stops the writer (and so the engine's lazy evaluation). The body is
+cut before that solution and closed as its format requires; it is never parsed
+back. Each format is scanned by what its writer guarantees (pyoxigraph's
+``sparesults`` writers, https://www.w3.org/TR/sparql11-results-json/,
+https://www.w3.org/TR/rdf-sparql-XMLres/,
+https://www.w3.org/TR/sparql11-results-csv-tsv/):
+
+* TSV and N-Triples: one line per solution or triple (newlines in terms are
+  escaped); CSV: the same, except that a literal holding a newline, a comma or
+  a quote is quoted, so a newline counts only outside quotes (a quoted field
+  doubles its quotes, so the parity of the quotes seen tells);
+* SPARQL XML: ``<result>`` opens each solution and nowhere else (``<`` in a
+  term is escaped);
+* SPARQL JSON: see :class:`_JsonBindings`.
+
+A cut result carries a ``link`` in its head (SPARQL 1.1 JSON and XML results
+both allow one) to the page that explains the limit.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from itertools import islice
 from typing import IO, cast
 from xml.sax.saxutils import quoteattr
 
@@ -23,103 +37,83 @@ import pyoxigraph as ox
 
 from partnergraph.formats import FORMATS, Format, Kind
 from partnergraph.store.base import QueryForm, QuerySyntaxError
+from partnergraph.store.scanners import LINE_FORMATS, Enough, SolutionLimit, scanner_for
 
 #: The path, under the base IRI, of the page that explains the row cap.
 ROW_CAP_PAGE = "-/limits#row-cap"
 
-_TSV = ox.QueryResultsFormat.TSV
-
-
-class Enough(Exception):
-    """Raised into a serialiser to stop it: the output has all it may hold."""
-
-
-class LineLimit(io.RawIOBase):
-    """A binary sink that keeps the first ``limit`` lines and stops the writer after.
-
-    Args:
-        limit: the number of complete lines to keep.
-    """
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.limit = limit
-        self.lines = 0
-        self.chunks: list[bytes] = []
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: bytes | bytearray | memoryview, /) -> int:  # type: ignore[override]
-        chunk = bytes(data)
-        newlines = chunk.count(b"\n")
-        if self.lines + newlines >= self.limit:
-            cut = -1
-            for _ in range(self.limit - self.lines):
-                cut = chunk.index(b"\n", cut + 1)
-            self.chunks.append(chunk[: cut + 1])
-            self.lines = self.limit
-            raise Enough
-        self.chunks.append(chunk)
-        self.lines += newlines
-        return len(chunk)
-
-    def value(self) -> bytes:
-        """Everything kept."""
-        return b"".join(self.chunks)
-
 
 @dataclass(frozen=True)
-class Capped:
-    """Solutions in TSV, cut to the row cap.
+class Written:
+    """A result written in its format, cut to the row cap.
 
     Attributes:
-        tsv: the header line and at most ``cap`` solution lines.
-        rows: the number of solution lines.
-        truncated: whether solutions were cut.
+        body: the serialised result (with the ``link`` of a cut, where the format
+            has a head).
+        rows: the solutions or triples it holds.
+        truncated: whether the row cap cut it.
     """
 
-    tsv: bytes
+    body: bytes
     rows: int
     truncated: bool
 
 
-def cap_solutions(solutions: ox.QuerySolutions, cap: int) -> Capped:
-    """Serialise ``solutions`` to TSV, stopping the engine past ``cap`` rows.
+def write_solutions(
+    solutions: ox.QuerySolutions, fmt: Format, cap: int, link: str | None
+) -> Written:
+    """Write ``solutions`` in ``fmt``, stopping the engine past ``cap`` of them.
 
     Args:
-        solutions: a lazily evaluated SELECT result.
+        solutions: a lazily evaluated SELECT result (or a parsed one).
+        fmt: a SPARQL results format.
         cap: the most solutions to keep.
+        link: where a cut result links to.
 
     Returns:
-        The kept solutions as TSV.
+        The result, exactly ``cap`` solutions and announced when there were more.
     """
-    sink = LineLimit(cap + 2)  # the header, ``cap`` rows and one more to see a cut
+    oxigraph = results_format(fmt)
+    sink = SolutionLimit(scanner_for(oxigraph), cap)
     with contextlib.suppress(Enough):
-        solutions.serialize(cast(IO[bytes], sink), _TSV)
-    return cap_tsv(sink.value(), cap)
+        solutions.serialize(cast(IO[bytes], sink), oxigraph)
+    return _written(sink, fmt, link)
 
 
-def cap_tsv(tsv: bytes, cap: int) -> Capped:
-    """Cut TSV solutions (header line first) to ``cap`` rows."""
-    lines = tsv.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    rows = max(0, len(lines) - 1)
-    if rows <= cap:
-        return Capped(tsv, rows, False)
-    return Capped(b"\n".join(lines[: cap + 1]) + b"\n", cap, True)
+def write_triples(triples: ox.QueryTriples, fmt: Format, cap: int, link: str | None) -> Written:
+    """Write the triples of a CONSTRUCT or DESCRIBE in ``fmt``, at most ``cap`` of them.
 
+    N-Triples and N-Quads are written by pyoxigraph straight into a
+    :class:`SolutionLimit` (a triple a line); the other formats need the triples
+    first (they group them), at most ``cap + 1`` of them.
 
-def tsv_to(capped: Capped, fmt: Format, link: str | None) -> bytes:
-    """Write capped TSV solutions natively in ``fmt``, announcing a cut in JSON/XML."""
-    if fmt.oxigraph == _TSV:
-        return capped.tsv
-    solutions = ox.parse_query_results(capped.tsv, _TSV)
-    body = solutions.serialize(format=results_format(fmt))
+    Args:
+        triples: a lazily evaluated CONSTRUCT or DESCRIBE result.
+        fmt: an RDF format.
+        cap: the most triples to keep.
+        link: where a cut result links to.
+
+    Returns:
+        The result, exactly ``cap`` triples and announced when there were more.
+    """
+    oxigraph = rdf_format(fmt)
+    if oxigraph in LINE_FORMATS:
+        sink = SolutionLimit(scanner_for(oxigraph), cap)
+        with contextlib.suppress(Enough):
+            triples.serialize(cast(IO[bytes], sink), oxigraph)
+        return _written(sink, fmt, link)
+    kept = list(islice(triples, cap + 1))
+    truncated = len(kept) > cap
+    del kept[cap:]
+    body = ox.serialize(kept, format=oxigraph)
     if body is None:  # pragma: no cover - serialize returns bytes without an output
-        raise RuntimeError("pyoxigraph wrote no result")
-    return announce(body, fmt, link) if capped.truncated else body
+        raise RuntimeError("pyoxigraph wrote nothing")
+    return Written(announce(body, fmt, link) if truncated else body, len(kept), truncated)
+
+
+def _written(sink: SolutionLimit, fmt: Format, link: str | None) -> Written:
+    body, rows, truncated = sink.kept()
+    return Written(announce(body, fmt, link) if truncated else body, rows, truncated)
 
 
 def announce(body: bytes, fmt: Format, link: str | None) -> bytes:
@@ -177,14 +171,20 @@ def check_format(form: QueryForm, fmt: Format) -> None:
         ValueError: a programming error: the caller negotiates among
             :func:`formats_for` only.
     """
-    if fmt not in formats_for(form):
+    if fmt not in _carriers(form):
         raise ValueError(f"{fmt.key} cannot carry the result of a {form.value} query")
 
 
 def formats_for(form: QueryForm) -> list[Format]:
     """The formats that can carry the result of ``form``."""
+    return list(_carriers(form))
+
+
+@cache
+def _carriers(form: QueryForm) -> tuple[Format, ...]:
+    """:func:`formats_for`, found once per form (every query is checked)."""
     kind = Kind.RESULTS if form in (QueryForm.SELECT, QueryForm.ASK) else Kind.GRAPH
-    return [fmt for fmt in FORMATS if fmt.carries(kind) and fmt.oxigraph is not None]
+    return tuple(fmt for fmt in FORMATS if fmt.carries(kind) and fmt.oxigraph is not None)
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+)(?::\s*)?")
