@@ -117,9 +117,11 @@ def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, Build
         ValidationFailed: the graph has violations; nothing was written.
         ConfigurationError: the snapshots or dumps folder cannot be written.
     """
-    sources = snapshots.sources_digest(settings)
+    known = snapshots.FileDigests.kept_for(settings)
+    sources = snapshots.sources_digest(settings, known)
     found = None if rebuild else snapshots.find(settings, sources)
     if found is not None and _release_kept(settings, found):
+        known.save()
         return found, None
     result = build(settings)
     if result.output is None:  # pragma: no cover - build(write=True) always writes
@@ -133,6 +135,7 @@ def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, Build
         sources,
     )
     made = snapshots.create(settings, contents)
+    known.save()
     return made, result
 
 

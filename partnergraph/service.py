@@ -336,9 +336,12 @@ class QueryService:
         return self._pool.pids() if self._pool is not None else []
 
     def close(self) -> None:
-        """Stop the workers (or close the HTTP client); the service answers no more."""
+        """Stop the workers (or close the HTTP client) and close the result cache; the
+        service, and every service :meth:`at` made from it, answers no more."""
         if self._pool is not None:
             self._pool.close()
+        if self._cache is not None:
+            self._cache.close()
         close = getattr(self._store, "close", None)
         if callable(close):
             close()

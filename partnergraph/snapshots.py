@@ -109,7 +109,7 @@ def folder(settings: Settings) -> Path:
     return Path(settings.store_dir) if settings.store_dir else settings.output_dir / "snapshots"
 
 
-def sources_digest(settings: Settings) -> str:
+def sources_digest(settings: Settings, known: FileDigests | None = None) -> str:
     """The digest of everything a build reads: the files of ``graph_dir`` and
     ``shapes_dir``, the settings that change its result and the code that builds.
 
@@ -118,8 +118,13 @@ def sources_digest(settings: Settings) -> str:
     size, modification and change times and inode are those recorded at the last
     digest is not read again (as git's index does): a start on 150 MB of unchanged
     TriG costs a ``stat`` per file instead of 0.35 s of hashing.
+
+    Args:
+        settings: the settings.
+        known: the digests remembered (:meth:`FileDigests.kept_for`); the caller saves
+            them once the digest was used (nothing is written here).
     """
-    known = FileDigests(folder(settings) / SOURCES / FILE_DIGESTS)
+    known = known or FileDigests.kept_for(settings)
     digest = hashlib.sha256()
     digest.update(f"partnergraph {partnergraph.__version__}\n".encode())
     for name in BUILD_SETTINGS:
@@ -135,7 +140,6 @@ def sources_digest(settings: Settings) -> str:
     code = [p for p in sorted(package.rglob("*.py")) if "web" not in p.relative_to(package).parts]
     for path in code:
         digest.update(f"code/{path.relative_to(package)}\0{known.of(path)}\n".encode())
-    known.save()
     return digest.hexdigest()
 
 
@@ -153,6 +157,11 @@ class FileDigests:
         except (OSError, ValueError):
             self.known = {}
         self.seen: dict[str, list[Any]] = {}
+
+    @classmethod
+    def kept_for(cls, settings: Settings) -> FileDigests:
+        """The digests remembered in the snapshots folder of ``settings``."""
+        return cls(folder(settings) / SOURCES / FILE_DIGESTS)
 
     def of(self, path: Path) -> str:
         """The hex SHA-256 of ``path``'s content."""
@@ -217,7 +226,16 @@ def snapshots(settings: Settings) -> list[Snapshot]:
                 snapshot = read(root, child.name)
                 if snapshot is not None:
                     found.append(snapshot)
-    return sorted(found, key=lambda s: (s.built, s.version), reverse=True)
+    return sorted(found, key=_age, reverse=True)
+
+
+def _age(snapshot: Snapshot) -> tuple[datetime, int]:
+    """Build time, then when it was written (builds within one second)."""
+    try:
+        written = (snapshot.folder / METADATA).stat().st_mtime_ns
+    except OSError:
+        written = 0
+    return snapshot.built, written
 
 
 def current_version(settings: Settings) -> str | None:
