@@ -75,7 +75,6 @@ import math
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -89,7 +88,15 @@ import pyoxigraph as ox
 from endpointlib.breakdown import breakdown
 from endpointlib.common import BENCH, BIN
 from endpointlib.data import build_digest, prepare_data, write_served
-from endpointlib.engines import RUNNING, Engine, Setup, finish_engine, launch_engine, stop_group
+from endpointlib.engines import (
+    RUNNING,
+    Engine,
+    Setup,
+    finish_engine,
+    launch_engine,
+    stop_group,
+    stop_on_signals,
+)
 from endpointlib.measure import bursts, latency, sanity, warm_up
 from endpointlib.memory import Watch, baselines
 from endpointlib.options import parse_args
@@ -323,14 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or BENCH / "results" / time.strftime("endpoint-%Y%m%d-%H%M%S.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     started: list[Engine] = []
-
-    def stop_all(*_: Any) -> None:
-        for process in RUNNING:
-            stop_group(process)
-        raise SystemExit(130)
-
-    signal.signal(signal.SIGTERM, stop_all)
-    signal.signal(signal.SIGINT, stop_all)
+    stop_on_signals()
     document: dict[str, Any] = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": machine(),

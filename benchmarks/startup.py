@@ -34,7 +34,6 @@ import argparse
 import json
 import math
 import os
-import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -44,8 +43,16 @@ from typing import Any
 from endpoint import machine
 from endpointlib.common import BENCH
 from endpointlib.data import prepare_data, write_served
-from endpointlib.engines import RUNNING, Setup, launch_engine, stop_group, wait_until_answering
+from endpointlib.engines import (
+    RUNNING,
+    Setup,
+    launch_engine,
+    stop_group,
+    stop_on_signals,
+    wait_until_answering,
+)
 from endpointlib.markdown import fmt_ratio, ratio, table
+from endpointlib.options import add_partnergraph_options
 
 ENGINES = ("pg-oxigraph", "pg-oxigraph-disk", "oxigraph-server-disk", "oxigraph-server")
 
@@ -164,14 +171,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cache", nargs="+", choices=CACHES, default=list(CACHES), help="page cache states"
     )
-    parser.add_argument(
-        "--pg-workers", type=int, default=1, help="gunicorn workers of partnergraph"
-    )
-    parser.add_argument("--pg-threads", type=int, default=8, help="gunicorn threads per worker")
-    parser.add_argument("--query-workers", type=int, default=2, help="PARTNERGRAPH_QUERY_WORKERS")
-    parser.add_argument(
-        "--row-cap", type=int, default=0, help="PARTNERGRAPH_ROW_CAP (0: the default)"
-    )
+    add_partnergraph_options(parser)
     parser.add_argument(
         "--request-timeout", type=float, default=300.0, help="PARTNERGRAPH_QUERY_TIMEOUT"
     )
@@ -198,14 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.workdir, args.data = args.workdir.resolve(), args.data.resolve()
     out = args.out or BENCH / "results" / time.strftime("startup-%Y%m%d-%H%M%S.json")
     out.parent.mkdir(parents=True, exist_ok=True)
-
-    def stop_all(*_: Any) -> None:
-        for process in RUNNING:
-            stop_group(process)
-        raise SystemExit(130)
-
-    signal.signal(signal.SIGTERM, stop_all)
-    signal.signal(signal.SIGINT, stop_all)
+    stop_on_signals()
     caches, notes = list(args.cache), []
     if "cold" in caches:
         why = drop_caches()

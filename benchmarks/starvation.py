@@ -43,7 +43,6 @@ import contextlib
 import http.client
 import json
 import os
-import signal
 import socket
 import statistics
 import sys
@@ -67,6 +66,7 @@ from endpointlib.engines import (
     launch,
     launch_engine,
     stop_group,
+    stop_on_signals,
     wait_until_answering,
 )
 from endpointlib.queries import choose_parameters
@@ -343,14 +343,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-
-    def stop_all(*_: Any) -> None:
-        for process in RUNNING:
-            stop_group(process)
-        raise SystemExit(130)
-
-    signal.signal(signal.SIGTERM, stop_all)
-    signal.signal(signal.SIGINT, stop_all)
+    stop_on_signals()
     out = args.out or BENCH / "results" / time.strftime("starvation-%Y%m%d-%H%M%S.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -111,6 +112,18 @@ def launch(
 
 #: Every process group this run has started, stopped at the end whatever happens.
 RUNNING: list[subprocess.Popen[bytes]] = []
+
+
+def stop_on_signals() -> None:
+    """On SIGTERM or SIGINT, stop every server started here (whole process groups)."""
+
+    def stop_all(*_: Any) -> None:
+        for process in RUNNING:
+            stop_group(process)
+        raise SystemExit(130)
+
+    signal.signal(signal.SIGTERM, stop_all)
+    signal.signal(signal.SIGINT, stop_all)
 
 
 def stop_group(process: subprocess.Popen[bytes]) -> None:

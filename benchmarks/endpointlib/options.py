@@ -85,14 +85,7 @@ def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespa
     parser.add_argument(
         "--startup-timeout", type=float, default=3600.0, help="seconds an engine may take to start"
     )
-    parser.add_argument(
-        "--pg-workers", type=int, default=1, help="gunicorn workers of partnergraph"
-    )
-    parser.add_argument("--pg-threads", type=int, default=8, help="gunicorn threads per worker")
-    parser.add_argument("--query-workers", type=int, default=2, help="PARTNERGRAPH_QUERY_WORKERS")
-    parser.add_argument(
-        "--row-cap", type=int, default=0, help="PARTNERGRAPH_ROW_CAP (0: the default)"
-    )
+    add_partnergraph_options(parser)
     parser.add_argument(
         "--skip-rdflib-endpoint-above",
         type=int,
@@ -127,3 +120,15 @@ def parse_args(argv: Sequence[str] | None, description: str) -> argparse.Namespa
         "--out", type=Path, help="results JSON (default benchmarks/results/endpoint-<time>.json)"
     )
     return parser.parse_args(argv)
+
+
+def add_partnergraph_options(parser: argparse.ArgumentParser) -> None:
+    """The options of how ``partnergraph serve`` runs, shared by the benchmarks."""
+    parser.add_argument(
+        "--pg-workers", type=int, default=1, help="gunicorn workers of partnergraph"
+    )
+    parser.add_argument("--pg-threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument("--query-workers", type=int, default=2, help="PARTNERGRAPH_QUERY_WORKERS")
+    parser.add_argument(
+        "--row-cap", type=int, default=0, help="PARTNERGRAPH_ROW_CAP (0: the default)"
+    )
