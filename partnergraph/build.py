@@ -6,7 +6,6 @@ inputs is kept, and :func:`publish` makes the snapshot the one served.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from partnergraph import snapshots
+from partnergraph import inputs, snapshots
+from partnergraph.atomic import write_atomically
 from partnergraph.dumps.canonical import canonicalize
 from partnergraph.dumps.manifest import Release
 from partnergraph.dumps.release import dumps_folder, read_release, write_release
@@ -92,15 +92,6 @@ def sorted_nquads(store: ox.Store) -> bytes:
     return canonicalize(store).text()
 
 
-def write_atomically(content: bytes, target: Path) -> Path:
-    """Write ``content`` to ``target`` through a temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + ".tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, target)
-    return target
-
-
 def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, BuildResult | None]:
     """The snapshot of the inputs as they are now: found when they are unchanged,
     else built, validated and written (with its release of dumps).
@@ -117,8 +108,8 @@ def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, Build
         ValidationFailed: the graph has violations; nothing was written.
         ConfigurationError: the snapshots or dumps folder cannot be written.
     """
-    known = snapshots.FileDigests.kept_for(settings)
-    sources = snapshots.sources_digest(settings, known)
+    known = inputs.FileDigests.kept_for(settings)
+    sources = inputs.sources_digest(settings, known)
     found = None if rebuild else snapshots.find(settings, sources)
     if found is not None and _release_kept(settings, found):
         known.save()

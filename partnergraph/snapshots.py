@@ -21,8 +21,7 @@ worker opens the current snapshot's store read-only: the machine holds one copy
 of the data, in the kernel's page cache, whatever the number of processes.
 
 A start on unchanged inputs finds the snapshot through the digest of its inputs
-(every file of ``graph_dir`` and ``shapes_dir``, the settings that change what a
-build makes, and the code that builds) and serves it without building,
+(:mod:`partnergraph.inputs`) and serves it without building,
 validating or writing anything. :func:`switch` makes another complete snapshot
 the current one; running servers follow ``current`` on their next request.
 The newest ``snapshots_kept`` are kept (and the current one); older ones are
@@ -42,9 +41,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 import partnergraph
+from partnergraph.atomic import write_atomically
 from partnergraph.errors import ConfigurationError
 from partnergraph.settings import Settings
 from partnergraph.statistics import DatasetStats
@@ -57,13 +57,9 @@ SOURCES = "sources"
 LOCK = ".lock"
 READERS = ".readers"
 METADATA = "snapshot.json"
-#: In ``sources/``: the digests of input files by their ``stat`` (see :class:`FileDigests`).
-FILE_DIGESTS = ".files.json"
 STORE = "store"
 DATA = "partnergraph.nq"
 SHAPES = "shapes.ttl"
-#: The settings that change what a build makes (besides the files it reads).
-BUILD_SETTINGS = ("base_iri", "personal_data", "dumps", "licence")
 
 
 @dataclass(frozen=True)
@@ -107,80 +103,6 @@ class Snapshot:
 def folder(settings: Settings) -> Path:
     """The folder of the snapshots: ``store_dir``, else ``{output_dir}/snapshots``."""
     return Path(settings.store_dir) if settings.store_dir else settings.output_dir / "snapshots"
-
-
-def sources_digest(settings: Settings, known: FileDigests | None = None) -> str:
-    """The digest of everything a build reads: the files of ``graph_dir`` and
-    ``shapes_dir``, the settings that change its result and the code that builds.
-
-    Any change to one of them gives another digest (and so a build); the same
-    inputs give the same digest on any machine with the same code. A file whose
-    size, modification and change times and inode are those recorded at the last
-    digest is not read again (as git's index does): a start on 150 MB of unchanged
-    TriG costs a ``stat`` per file instead of 0.35 s of hashing.
-
-    Args:
-        settings: the settings.
-        known: the digests remembered (:meth:`FileDigests.kept_for`); the caller saves
-            them once the digest was used (nothing is written here).
-    """
-    known = known or FileDigests.kept_for(settings)
-    digest = hashlib.sha256()
-    digest.update(f"partnergraph {partnergraph.__version__}\n".encode())
-    for name in BUILD_SETTINGS:
-        digest.update(f"{name}={getattr(settings, name, None)!r}\n".encode())
-    for label, given in (("graph", settings.graph_dir), ("shapes", settings.shapes_dir)):
-        root = Path(given)
-        if not root.is_dir():
-            digest.update(f"{label}: missing\n".encode())
-            continue
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(f"{label}/{path.relative_to(root)}\0{known.of(path)}\n".encode())
-    package = Path(partnergraph.__file__).parent
-    code = [p for p in sorted(package.rglob("*.py")) if "web" not in p.relative_to(package).parts]
-    for path in code:
-        digest.update(f"code/{path.relative_to(package)}\0{known.of(path)}\n".encode())
-    return digest.hexdigest()
-
-
-class FileDigests:
-    """The SHA-256 of files, remembered by their ``stat`` (size, times, inode).
-
-    Args:
-        record: the JSON file they are remembered in (created when missing).
-    """
-
-    def __init__(self, record: Path) -> None:
-        self.record = record
-        try:
-            self.known: dict[str, list[Any]] = json.loads(record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        self.seen: dict[str, list[Any]] = {}
-
-    @classmethod
-    def kept_for(cls, settings: Settings) -> FileDigests:
-        """The digests remembered in the snapshots folder of ``settings``."""
-        return cls(folder(settings) / SOURCES / FILE_DIGESTS)
-
-    def of(self, path: Path) -> str:
-        """The hex SHA-256 of ``path``'s content."""
-        found = path.stat()
-        stamp = [found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino]
-        key = str(path.absolute())
-        entry = self.known.get(key)
-        if not (isinstance(entry, list) and entry[:4] == stamp and len(entry) == 5):
-            with path.open("rb") as stream:
-                entry = [*stamp, hashlib.file_digest(stream, "sha256").hexdigest()]
-        self.seen[key] = entry
-        return str(entry[4])
-
-    def save(self) -> None:
-        """Remember the files digested since this was made (only those), if they changed."""
-        if self.seen == self.known:
-            return
-        with contextlib.suppress(OSError):  # a read-only folder: hash again next time
-            _write_atomically(self.record, json.dumps(self.seen, sort_keys=True))
 
 
 def find(settings: Settings, sources: str) -> Snapshot | None:
@@ -269,7 +191,7 @@ def switch(settings: Settings, snapshot: Snapshot) -> None:
     """Make ``snapshot`` the current one: running servers serve it from their next request."""
     root = folder(settings)
     with locked(root):
-        _write_atomically(root / CURRENT, snapshot.version + "\n")
+        write_atomically(f"{snapshot.version}\n".encode(), root / CURRENT)
     log.info("serving snapshot %s", snapshot.version)
 
 
@@ -283,7 +205,7 @@ class Contents:
         data_file: the build's canonical N-Quads (hard-linked where possible).
         shapes_turtle: the shapes the data was validated against, as Turtle.
         release: the release of dumps the build wrote, or None.
-        sources: the digest of the build's inputs (:func:`sources_digest`).
+        sources: the digest of the build's inputs (:func:`partnergraph.inputs.sources_digest`).
     """
 
     version: str
@@ -310,7 +232,7 @@ def create(settings: Settings, contents: Contents) -> Snapshot:
             snapshot = read(root, contents.version)
             if snapshot is None:
                 snapshot = _write(root, contents)
-            _write_atomically(root / SOURCES / contents.sources, contents.version + "\n")
+            write_atomically(f"{contents.version}\n".encode(), root / SOURCES / contents.sources)
             return snapshot
     except OSError as exc:
         raise ConfigurationError(f"cannot write a snapshot into {root}: {exc}") from exc
@@ -445,10 +367,3 @@ def locked(root: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(stream, fcntl.LOCK_UN)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="ascii")
-    os.replace(temporary, target)

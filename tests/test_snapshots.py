@@ -3,7 +3,6 @@ held and pruned (partnergraph/snapshots.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,29 +53,6 @@ def test_issue11_a_snapshot_holds_the_store_and_its_counts(
     again = snapshots.of_file(settings, data)  # the same version: nothing is written
     assert again.built == made.built
     assert not list(snapshots.folder(settings).glob(".new-*"))
-
-
-def test_issue11_the_inputs_digest_follows_every_change(settings: Settings) -> None:
-    first = snapshots.sources_digest(settings)
-    assert snapshots.sources_digest(settings) == first
-    data = settings.graph_dir / "a.trig"
-    stat = data.stat()
-    data.write_text("# b\n", encoding="utf-8")  # same size...
-    os.utime(data, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # ...and the old mtime
-    changed = snapshots.sources_digest(settings)
-    assert changed != first
-    (settings.shapes_dir / "new.ttl").write_text("", encoding="utf-8")
-    assert snapshots.sources_digest(settings) not in {first, changed}
-    other = load({**_folders(settings), "base_iri": "https://example.org/"}, environ={})
-    assert snapshots.sources_digest(other) != snapshots.sources_digest(settings)
-
-
-def _folders(settings: Settings) -> dict[str, object]:
-    return {
-        "graph_dir": settings.graph_dir,
-        "shapes_dir": settings.shapes_dir,
-        "output_dir": settings.output_dir,
-    }
 
 
 def test_issue11_switch_resolve_and_current(settings: Settings, tmp_path: Path) -> None:
