@@ -19,10 +19,10 @@ import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
 
-from partnergraph.web.state import state
 from partnergraph.describe import INCOMING_PAGE, OUTGOING_LIMIT
 from partnergraph.namespaces import Namespaces
 from partnergraph.terms import rdflib_graph
+from partnergraph.web.state import state
 
 from .browser import serving
 from .linkeddata import (
