@@ -92,6 +92,17 @@ def sorted_nquads(store: ox.Store) -> bytes:
     return canonicalize(store).text()
 
 
+def kept_snapshot(settings: Settings) -> Snapshot | None:
+    """The kept snapshot of the inputs as they are now, or None when they changed
+    (or its release of dumps is gone): what a start on unchanged inputs serves."""
+    known = inputs.FileDigests.kept_for(settings)
+    found = snapshots.find(settings, inputs.sources_digest(settings, known))
+    if found is None or not _release_kept(settings, found):
+        return None
+    known.save()
+    return found
+
+
 def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, BuildResult | None]:
     """The snapshot of the inputs as they are now: found when they are unchanged,
     else built, validated and written (with its release of dumps).
@@ -108,12 +119,11 @@ def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, Build
         ValidationFailed: the graph has violations; nothing was written.
         ConfigurationError: the snapshots or dumps folder cannot be written.
     """
+    found = None if rebuild else kept_snapshot(settings)
+    if found is not None:
+        return found, None
     known = inputs.FileDigests.kept_for(settings)
     sources = inputs.sources_digest(settings, known)
-    found = None if rebuild else snapshots.find(settings, sources)
-    if found is not None and _release_kept(settings, found):
-        known.save()
-        return found, None
     result = build(settings)
     if result.output is None:  # pragma: no cover - build(write=True) always writes
         raise RuntimeError("the build wrote no graph file")

@@ -6,19 +6,22 @@ The file name (without ``.rq``) is the query's stable URL slug. The files are
 read once, at start-up; anything wrong — a broken header (:mod:`.header`), a
 parameter with no ``?variable`` in the query, a query that does not parse or is
 no ``SELECT`` — stops start-up with a :class:`QueryFileError` that names the file
-and the line.
+and the line. rdflib's parser takes about 60 ms a query, so what it found can be
+remembered by the SHA-256 of each file's text: a restart on unchanged files
+parses nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import parseQuery
-
+from partnergraph.atomic import write_atomically
 from partnergraph.errors import ConfigurationError
 from partnergraph.queries.errors import QueryFileError
 from partnergraph.queries.header import Header, header_lines
@@ -68,11 +71,13 @@ class NamedQuery:
         return next((p for p in self.parameters if p.name == name), None)
 
 
-def load_queries(folder: Path) -> tuple[NamedQuery, ...]:
+def load_queries(folder: Path, remembered: Path | None = None) -> tuple[NamedQuery, ...]:
     """Read every ``*.rq`` file of a folder.
 
     Args:
         folder: the queries folder (setting ``queries_dir``).
+        remembered: a JSON file where the projections of parsed queries are kept
+            by the digest of their text (read, and written when it changed).
 
     Returns:
         The queries, sorted by name.
@@ -83,14 +88,43 @@ def load_queries(folder: Path) -> tuple[NamedQuery, ...]:
     """
     if not folder.is_dir():
         raise ConfigurationError(f"queries_dir {folder} is not a folder")
-    return tuple(read_query(path) for path in sorted(folder.glob("*.rq")))
+    known = _Projections(remembered)
+    queries = tuple(read_query(path, known) for path in sorted(folder.glob("*.rq")))
+    known.save()
+    return queries
 
 
-def read_query(path: Path) -> NamedQuery:
+class _Projections:
+    """The projections of parsed query texts by their SHA-256, kept in a JSON file."""
+
+    def __init__(self, record: Path | None) -> None:
+        self.record = record
+        self.known: dict[str, list[str]] = {}
+        if record is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.known = json.loads(record.read_text(encoding="utf-8"))
+        self.used: dict[str, list[str]] = {}
+
+    def of(self, path: Path, text: str, first_line: int) -> tuple[str, ...]:
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        found = self.known.get(key)
+        if not isinstance(found, list):
+            found = list(_projection(path, text, first_line))
+        self.used[key] = found
+        return tuple(found)
+
+    def save(self) -> None:
+        if self.record is not None and self.used != self.known:
+            with contextlib.suppress(OSError):  # parsed again next time
+                write_atomically(json.dumps(self.used, sort_keys=True).encode(), self.record)
+
+
+def read_query(path: Path, known: _Projections | None = None) -> NamedQuery:
     """Read one named query file.
 
     Args:
         path: the ``.rq`` file; its name is the query's slug.
+        known: projections already parsed (see :func:`load_queries`).
 
     Returns:
         The query with its header.
@@ -113,7 +147,7 @@ def read_query(path: Path) -> NamedQuery:
     marked = header_lines(path, lines)
     meta = Header(path, marked)
     query = "\n".join(lines[len(marked) :]).strip("\n") + "\n"
-    columns = _projection(path, text, first_line=len(marked) + 1)
+    columns = (known or _Projections(None)).of(path, text, first_line=len(marked) + 1)
     parameters = meta.parameters()
     variables = query_variables(query)
     for param in parameters:
@@ -166,6 +200,9 @@ def _projection(path: Path, text: str, first_line: int) -> tuple[str, ...]:
         QueryFileError: the query does not parse, or is no ``SELECT``.
     """
     # rdflib's parser only parses; pyoxigraph would evaluate the query (and SERVICE).
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parsed = parseQuery(text)[1]
     except ParseBaseException as exc:

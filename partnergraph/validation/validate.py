@@ -23,7 +23,6 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings
 from partnergraph.terms import rdflib_graph
 from partnergraph.validation.findings import SEVERITIES, Finding
-from partnergraph.validation.pyshacl_engine import validate_with_pyshacl
 
 DATA_SUFFIXES = (".trig", ".ttl")
 
@@ -128,6 +127,8 @@ def run_engine(store: ox.Store, shapes: Graph, choice: str) -> tuple[list[Findin
                 raise ConfigurationError(f"validator 'compiled' cannot run: {exc}") from exc
         else:
             return compiled.run(store), "compiled"
+    from partnergraph.validation.pyshacl_engine import validate_with_pyshacl  # pySHACL loads slowly
+
     return validate_with_pyshacl(rdflib_graph(store), shapes), "pyshacl"
 
 
