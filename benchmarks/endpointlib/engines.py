@@ -234,6 +234,9 @@ def partnergraph_env(setup: Setup, name: str, store: str, store_dir: Path | None
     )
     if setup.args.row_cap:
         env["PARTNERGRAPH_ROW_CAP"] = str(setup.args.row_cap)
+    for pair in getattr(setup.args, "pg_setting", []):
+        name, _, value = pair.partition("=")
+        env["PARTNERGRAPH_" + name.strip().upper()] = value.strip()
     if store_dir is not None:
         env["PARTNERGRAPH_STORE_DIR"] = str(store_dir)
     elif store == "oxigraph" and "store_memory" in _setting_names():

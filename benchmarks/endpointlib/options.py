@@ -132,3 +132,11 @@ def add_partnergraph_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--row-cap", type=int, default=0, help="PARTNERGRAPH_ROW_CAP (0: the default)"
     )
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another partnergraph setting for its servers (repeatable), e.g. "
+        "slow_query_seconds=5",
+    )
