@@ -137,6 +137,5 @@ def add_partnergraph_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="another partnergraph setting for its servers (repeatable), e.g. "
-        "slow_query_seconds=5",
+        help="another partnergraph setting for its servers (repeatable), e.g. slow_query_seconds=5",
     )
