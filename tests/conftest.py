@@ -40,6 +40,19 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     return make
 
 
+@pytest.fixture
+def tiny_inputs(tmp_path: Path) -> Settings:
+    """Settings over a graph folder with one small file and an empty shapes folder."""
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    (graph / "a.trig").write_text("# a\n", encoding="utf-8")
+    shapes = tmp_path / "shapes"
+    shapes.mkdir()
+    return load(
+        {"graph_dir": graph, "shapes_dir": shapes, "output_dir": tmp_path / "out"}, environ={}
+    )
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Headless Chromium for a test module (the browser tests; see tests/browser.py)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -12,15 +11,8 @@ from partnergraph.settings import Settings, load
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    graph = tmp_path / "graph"
-    graph.mkdir()
-    (graph / "a.trig").write_text("# a\n", encoding="utf-8")
-    shapes = tmp_path / "shapes"
-    shapes.mkdir()
-    return load(
-        {"graph_dir": graph, "shapes_dir": shapes, "output_dir": tmp_path / "out"}, environ={}
-    )
+def settings(tiny_inputs: Settings) -> Settings:
+    return tiny_inputs
 
 
 def test_issue11_the_inputs_digest_follows_every_change(settings: Settings) -> None:

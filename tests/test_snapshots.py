@@ -10,22 +10,15 @@ import pytest
 
 from partnergraph import snapshots
 from partnergraph.errors import ConfigurationError
-from partnergraph.settings import Settings, load
+from partnergraph.settings import Settings
 from partnergraph.store.oxigraph import OxigraphStore
 
 from .store_data import QUADS, write_nquads
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    graph = tmp_path / "graph"
-    graph.mkdir()
-    (graph / "a.trig").write_text("# a\n", encoding="utf-8")
-    shapes = tmp_path / "shapes"
-    shapes.mkdir()
-    return load(
-        {"graph_dir": graph, "shapes_dir": shapes, "output_dir": tmp_path / "out"}, environ={}
-    )
+def settings(tiny_inputs: Settings) -> Settings:
+    return tiny_inputs
 
 
 def variant(tmp_path: Path, keep: int) -> Path:
