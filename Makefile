@@ -32,7 +32,7 @@ system-packages:
 	  { echo "could not install$$missing: install the Debian packages by hand" >&2; exit 1; }; \
 	fi
 
-build: install ## validate graph/ and write out/partnergraph.nq
+build: install ## validate graph/ and write out/: the graph, a release and the snapshot served
 	$(VENV)/bin/partnergraph build
 
 validate: install ## validate graph/ and print the report
