@@ -21,8 +21,8 @@ from typing import Any
 from flask import Flask
 
 import partnergraph
-from partnergraph import snapshots, web
-from partnergraph.build import kept_snapshot, snapshot
+from partnergraph import web
+from partnergraph.build import kept_snapshot, serve, snapshot
 from partnergraph.errors import (
     ConfigurationError,
     DataFileError,
@@ -94,8 +94,7 @@ def _snapshot(settings: Settings) -> Snapshot:
     else:
         log.info("inputs unchanged: serving snapshot %s as it is", found.version[:12])
         snapshot = found
-    snapshots.switch(settings, snapshot)
-    snapshots.prune(settings)
+    serve(settings, snapshot)
     return snapshot
 
 
@@ -107,7 +106,7 @@ def build_in_child(settings: Settings) -> Snapshot | tuple[str, Any]:
         (path, detail, line, column))`` or ``("configuration", message)``.
     """
     try:
-        made, _ = snapshot(settings, rebuild=False)
+        made, _ = snapshot(settings, rebuild=True)  # the parent found none kept
     except ValidationFailed as exc:
         text = ""
         if isinstance(exc.report, Report):

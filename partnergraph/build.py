@@ -96,7 +96,11 @@ def kept_snapshot(settings: Settings) -> Snapshot | None:
     """The kept snapshot of the inputs as they are now, or None when they changed
     (or its release of dumps is gone): what a start on unchanged inputs serves."""
     known = inputs.FileDigests.kept_for(settings)
-    found = snapshots.find(settings, inputs.sources_digest(settings, known))
+    return _kept(settings, known, inputs.sources_digest(settings, known))
+
+
+def _kept(settings: Settings, known: inputs.FileDigests, sources: str) -> Snapshot | None:
+    found = snapshots.find(settings, sources)
     if found is None or not _release_kept(settings, found):
         return None
     known.save()
@@ -119,11 +123,11 @@ def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, Build
         ValidationFailed: the graph has violations; nothing was written.
         ConfigurationError: the snapshots or dumps folder cannot be written.
     """
-    found = None if rebuild else kept_snapshot(settings)
-    if found is not None:
-        return found, None
     known = inputs.FileDigests.kept_for(settings)
     sources = inputs.sources_digest(settings, known)
+    found = None if rebuild else _kept(settings, known, sources)
+    if found is not None:
+        return found, None
     result = build(settings)
     if result.output is None:  # pragma: no cover - build(write=True) always writes
         raise RuntimeError("the build wrote no graph file")
@@ -141,11 +145,16 @@ def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, Build
 
 
 def publish(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, BuildResult | None]:
-    """:func:`snapshot`, then serve it: make it current and prune old snapshots."""
+    """:func:`snapshot`, then :func:`serve` it."""
     made, result = snapshot(settings, rebuild)
+    serve(settings, made)
+    return made, result
+
+
+def serve(settings: Settings, made: Snapshot) -> None:
+    """Make ``made`` the snapshot served, and prune the old ones."""
     snapshots.switch(settings, made)
     snapshots.prune(settings)
-    return made, result
 
 
 def _release_kept(settings: Settings, found: Snapshot) -> bool:

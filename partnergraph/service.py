@@ -203,14 +203,15 @@ class QueryService:
         form = inspect_query(request.query, self.settings)
         if form is not request.form:  # serialise what the engine will really return
             request = replace(request, form=form)
-        key = request_key(self.version, request, fmt.key) if self._cache is not None else None
-        if key is not None and self._cache is not None:
-            found = self._cache.get(key)
-            if found is not None and found.format_key == fmt.key:
-                return QueryResult(found.body, fmt, found.rows, found.truncated, cached=True)
+        cache = self._cache
+        if cache is None or not cache.enabled:
+            return self._engine(request, fmt, client)
+        key = request_key(self.version, request, fmt.key)  # the format is part of the key
+        found = cache.get(key)
+        if found is not None:
+            return QueryResult(found.body, fmt, found.rows, found.truncated, cached=True)
         result = self._engine(request, fmt, client)
-        if key is not None and self._cache is not None:
-            self._cache.put(key, CachedAnswer.of(result))
+        cache.put(key, CachedAnswer.of(result))
         return result
 
     def _engine(self, request: QueryRequest, fmt: Format, client: str | None) -> QueryResult:

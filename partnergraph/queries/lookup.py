@@ -9,16 +9,14 @@ row cap and worker processes apply to them as to every other query.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import pyoxigraph as ox
 
-from partnergraph import formats
 from partnergraph.namespaces import RDF, SKOS
-from partnergraph.queries.results import read_boolean, read_table
 from partnergraph.service import QueryService
-from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, Term
+from partnergraph.store.base import Term
 
 _IS_INSTANCE: Final = f"ASK {{ ?value <{RDF}type> ?class }}"
 _INSTANCES: Final = f"SELECT DISTINCT ?resource WHERE {{ ?resource <{RDF}type> ?class }}"
@@ -42,12 +40,13 @@ class ServiceLookup:
 
     def is_instance(self, iri: str, cls: str) -> bool:
         """Whether ``iri`` has ``rdf:type`` ``cls`` in the graph."""
-        bindings = (("value", ox.NamedNode(iri)), ("class", ox.NamedNode(cls)))
-        return read_boolean(self._run(_IS_INSTANCE, QueryForm.ASK, bindings).body)
+        return self.service.ask(
+            _IS_INSTANCE, {"value": ox.NamedNode(iri), "class": ox.NamedNode(cls)}
+        )
 
     def instances(self, cls: str) -> Sequence[str] | None:
         """The IRIs of the instances of ``cls``; None when there are more than the row cap."""
-        found, complete = self._iris(_INSTANCES, "resource", (("class", ox.NamedNode(cls)),))
+        found, complete = self._iris(_INSTANCES, "resource", {"class": ox.NamedNode(cls)})
         return found if complete else None
 
     def concepts(self, scheme: str) -> Sequence[str]:
@@ -55,27 +54,15 @@ class ServiceLookup:
         with self._lock:
             known = self._concepts.get(scheme)
         if known is None:
-            known, _ = self._iris(_CONCEPTS, "concept", (("scheme", ox.NamedNode(scheme)),))
+            known, _ = self._iris(_CONCEPTS, "concept", {"scheme": ox.NamedNode(scheme)})
             with self._lock:
                 self._concepts[scheme] = known
         return known
 
     def _iris(
-        self, query: str, column: str, bindings: tuple[tuple[str, Term], ...]
+        self, query: str, column: str, bindings: Mapping[str, Term]
     ) -> tuple[tuple[str, ...], bool]:
         """The IRIs in ``column`` of the answer, sorted, and whether the row cap left it whole."""
-        result = self._run(query, QueryForm.SELECT, bindings)
-        table = read_table(result.body)
-        found = {row[column]["value"] for row in table.rows if row[column]["type"] == "uri"}
-        return tuple(sorted(found)), not result.truncated
-
-    def _run(
-        self, query: str, form: QueryForm, bindings: tuple[tuple[str, Term], ...]
-    ) -> QueryResult:
-        fmt = formats.by_key("json")
-        if fmt is None:  # pragma: no cover - the registry always has SPARQL JSON
-            raise RuntimeError("no SPARQL JSON format in the registry")
-        request = QueryRequest(
-            query, form, row_cap=self.service.settings.row_cap, bindings=bindings
-        )
-        return self.service.run(request, fmt)
+        answer = self.service.select(query, bindings)
+        found = {row[column].value for row in answer.rows if isinstance(row[column], ox.NamedNode)}
+        return tuple(sorted(found)), not answer.truncated

@@ -77,11 +77,6 @@ def read_table(body: bytes) -> Table:
     return Table(tuple(data["head"].get("vars", ())), rows)
 
 
-def read_boolean(body: bytes) -> bool:
-    """The answer of a SPARQL JSON result of an ASK query."""
-    return bool(json.loads(body)["boolean"])
-
-
 def typed_value(cell: Cell | None) -> Value:
     """The JSON value of a term (see the module's description); None when unbound."""
     if cell is None:

@@ -17,6 +17,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any, TypeVar, cast
 
@@ -68,7 +69,7 @@ class State:
         return self.snapshot.version
 
     @property
-    def built(self) -> Any:
+    def built(self) -> datetime:
         """When the served graph was built (UTC; ``Last-Modified``)."""
         return self.snapshot.built
 
@@ -135,13 +136,11 @@ class Served:
             return self.current
         try:
             self._seen = stamp
-            version = snapshots.current_version(self.settings)
-            if version and version != self.current.version:
-                snapshot = snapshots.read(snapshots.folder(self.settings), version)
-                if snapshot is None:
-                    log.error("current names snapshot %s, which is not complete", version)
-                else:
-                    self.switch(snapshot)
+            named = snapshots.current(self.settings)
+            if named is None:
+                log.error("%s names no complete snapshot; serving the last one", self._pointer)
+            elif named.version != self.current.version:
+                self.switch(named)
         finally:
             self._switching.release()
         return self.current
