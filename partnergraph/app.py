@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load(config)
     # a broken header stops start-up first; what rdflib parsed is remembered
     queries = load_queries(settings.queries_dir, settings.output_dir / "queries.json")
+    _finish_interrupted_write(settings)
     snapshot = _snapshot(settings)
     service = open_query_service(settings, snapshot)
     package = Path(partnergraph.__file__).parent
@@ -75,6 +76,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     weakref.finalize(app, service.close)
     web.init_app(app)
     return app
+
+
+def _finish_interrupted_write(settings: Settings) -> None:
+    """A write committed to the log but cut off by a crash is finished before anything
+    looks at graph/ (else its digest would ask for a rebuild of a half-written state)."""
+    from partnergraph.writes.commit import PENDING, recover, write_lock
+
+    if not (settings.changes_dir / PENDING).exists():
+        return
+    with write_lock(settings):
+        recover(settings)
 
 
 def _snapshot(settings: Settings) -> Snapshot:

@@ -20,3 +20,12 @@ def write_atomically(content: bytes, target: Path) -> Path:
     temporary.write_bytes(content)
     os.replace(temporary, target)
     return target
+
+
+def sync_folder(path: Path) -> None:
+    """fsync a folder, so that a file created, renamed or removed in it survives a crash."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

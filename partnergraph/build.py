@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from partnergraph import inputs, snapshots
 from partnergraph.atomic import write_atomically
-from partnergraph.dumps.canonical import canonicalize
+from partnergraph.dumps.canonical import Canonical, canonicalize
 from partnergraph.dumps.manifest import Release
 from partnergraph.dumps.release import dumps_folder, read_release, write_release
 from partnergraph.errors import ValidationFailed
@@ -101,10 +101,31 @@ def kept_snapshot(settings: Settings) -> Snapshot | None:
 
 def _kept(settings: Settings, known: inputs.FileDigests, sources: str) -> Snapshot | None:
     found = snapshots.find(settings, sources)
-    if found is None or not _release_kept(settings, found):
+    if found is None:
         return None
+    if not _release_kept(settings, found):
+        release_snapshot(settings, found)  # from the snapshot: no build needed for it
     known.save()
     return found
+
+
+def release_snapshot(settings: Settings, made: Snapshot) -> Release | None:
+    """Write the release of dumps of a snapshot from its own files (a write's new
+    version, or a kept snapshot whose release is gone), and record it.
+
+    Returns:
+        The release, or None when the setting ``dumps`` is off.
+
+    Raises:
+        ConfigurationError: the dumps folder cannot be written.
+    """
+    if not settings.dumps:
+        return None
+    lines = made.data_file.read_bytes().splitlines(keepends=True)
+    store = ox.Store.read_only(str(made.store))
+    release = write_release(store, settings, made.built, canonical=Canonical(lines, frozenset()))
+    snapshots.remember_release(settings, made.version, release.id)
+    return release
 
 
 def snapshot(settings: Settings, rebuild: bool = False) -> tuple[Snapshot, BuildResult | None]:

@@ -22,6 +22,7 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings, load
 from partnergraph.validation import Report, validate_paths
 from partnergraph.validation.report import FORMATS, render
+from partnergraph.writes import changes_cli, tokens_cli
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 #: Request threads kept for small queries beyond those long queries may hold.
@@ -104,6 +105,27 @@ def _parser() -> argparse.ArgumentParser:
         "it from their next request on (queries already running finish on the old one).",
     )
     switch.add_argument("version", help="the snapshot's version, or its first 6+ characters")
+
+    tokens_cli.add_parser(sub)
+    log_cmd = sub.add_parser(
+        "log",
+        help="list the change log, or check its hash chain",
+        description="List the accepted writes (number, when, who, what, versions), oldest "
+        "first; with --verify, check that every entry's id matches its content and the "
+        "entry before it (exit 1 when the chain is broken).",
+    )
+    log_cmd.add_argument("--verify", action="store_true", help="check the hash chain")
+    undo = sub.add_parser(
+        "undo",
+        help="undo a change of the log, through the same validation as any write",
+        description="Write the inverse of a logged change (its number, or 8+ characters of "
+        "its id) through the gate: validated, logged and served like any write. Exit 1 "
+        "when the result would not conform, 2 when the change no longer applies.",
+    )
+    undo.add_argument("change", help="the change's number, or the start of its id")
+    undo.add_argument(
+        "--as", dest="writer", default="", help="the name the log records (default: cli:USER)"
+    )
     return parser
 
 
@@ -171,6 +193,12 @@ def _run(args: argparse.Namespace) -> int:
         return _list_snapshots(settings)
     if args.command == "switch":
         return _switch(settings, args.version)
+    if args.command == "token":
+        return tokens_cli.run(args, settings)
+    if args.command == "log":
+        return changes_cli.show_log(settings, args.verify)
+    if args.command == "undo":
+        return changes_cli.undo(settings, args.change, args.writer)
     if args.command == "build":
         return _build(settings, args.format, args.rebuild)
     if args.command == "validate":

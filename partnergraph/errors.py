@@ -159,3 +159,65 @@ class StoreUnavailable(PartnergraphError):
 
     status = 502
     title = "Store unavailable"
+
+
+class Unauthorized(PartnergraphError):
+    """A write without a token, or with one that is not known (HTTP 401).
+
+    Attributes:
+        challenge: the ``WWW-Authenticate`` header value (RFC 6750).
+    """
+
+    status = 401
+    title = "Unauthorized"
+
+    def __init__(self, message: str, challenge: str = 'Bearer realm="partnergraph"') -> None:
+        super().__init__(message)
+        self.challenge = challenge
+
+
+class Forbidden(PartnergraphError):
+    """A known token that may not make this write (HTTP 403)."""
+
+    status = 403
+    title = "Forbidden"
+
+
+class TooManyFailures(PartnergraphError):
+    """Too many refused authentications from one address; retry later (HTTP 429)."""
+
+    status = 429
+    title = "Too many failed authentications"
+
+    def __init__(self, message: str, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Conflict(PartnergraphError):
+    """The write cannot apply to the current state of the data (HTTP 409)."""
+
+    status = 409
+    title = "Conflict"
+
+
+class WriteRefused(PartnergraphError):
+    """A write whose result does not conform to the shapes (HTTP 422).
+
+    Attributes:
+        report: the validation report of the candidate (what the shapes found).
+    """
+
+    status = 422
+    title = "The change does not conform to the shapes"
+
+    def __init__(self, report: object, summary: str) -> None:
+        super().__init__(summary)
+        self.report = report
+
+
+class WriteUnavailable(PartnergraphError):
+    """A write that could not be stored (disk full, a read-only folder) (HTTP 503)."""
+
+    status = 503
+    title = "Writes unavailable"

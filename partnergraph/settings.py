@@ -97,6 +97,37 @@ class Settings:
         "identical queries on the same dataset version, shared by every server process. "
         "0: no cache.",
     )
+    tokens_file: Path = _setting(
+        Path("tokens.json"),
+        "The file of write tokens (`partnergraph token create`): names, the graphs each "
+        "may write and the SHA-256 of each token, never the token itself; mode 0600. "
+        "No file, or no token in it: no write is accepted.",
+        path=True,
+    )
+    changes_dir: Path = _setting(
+        Path("changes"),
+        "The folder of the change log (log.jsonl): every accepted write, who made it, "
+        "when, its added and removed quads (RDF Patch) and the dataset versions before "
+        "and after, each entry chained by hash to the previous one. Keep it beside graph/ "
+        "(and in git with it): graph/ and the log together are the source of truth.",
+        path=True,
+    )
+    max_write_quads: int = _setting(
+        100_000,
+        "The most quads one write (an update's change, or a Graph Store Protocol "
+        "payload) may add and remove together; more is a 413.",
+    )
+    max_jsonld_depth: int = _setting(
+        64,
+        "The deepest nesting of objects and arrays a JSON-LD payload may have; deeper "
+        "is a 400 before it is parsed.",
+    )
+    auth_failures_per_minute: int = _setting(
+        10,
+        "Writes with a missing, unknown or revoked token one address may send a minute; "
+        "past it every write from that address is a 429 with Retry-After until the "
+        "minute is over.",
+    )
     remote_endpoint: str = _setting(
         "",
         "For the remote backend: the URL of the SPARQL 1.1 query endpoint.",
@@ -228,6 +259,9 @@ class Settings:
             "max_list_terms",
             "api_page_size",
             "snapshots_kept",
+            "max_write_quads",
+            "max_jsonld_depth",
+            "auth_failures_per_minute",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive, got {getattr(self, name)}")

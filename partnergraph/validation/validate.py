@@ -199,10 +199,15 @@ def validate_store(
     """Validate an already loaded store and locate each result in ``files``."""
     findings, engine = run_engine(store, shapes, settings.validator)
     focus = {f.focus[1:-1] for f in findings if f.focus.startswith("<")}
-    locator = Locator(files, settings.base_iri, wanted=focus)
+    located = locate_findings(findings, Locator(files, settings.base_iri, wanted=focus))
+    return Report(located, engine, list(files), list(shapes_files))
+
+
+def locate_findings(findings: Sequence[Finding], locator: Locator) -> list[LocatedFinding]:
+    """Each finding with the file and line of its focus node, in report order."""
     located = [_locate(f, locator) for f in findings]
     located.sort(key=_order)
-    return Report(located, engine, list(files), list(shapes_files))
+    return located
 
 
 def _locate(finding: Finding, locator: Locator) -> LocatedFinding:

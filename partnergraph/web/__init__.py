@@ -26,10 +26,12 @@ from flask import Flask, Response
 from partnergraph.web import (
     api,
     assets,
+    changes,
     cors,
     dumps,
     editor,
     errors,
+    graph_store,
     graphs,
     i18n,
     pages,
@@ -38,6 +40,7 @@ from partnergraph.web import (
     sparql,
     system,
     wellknown,
+    writes,
 )
 
 BLUEPRINTS = (
@@ -52,12 +55,15 @@ BLUEPRINTS = (
     wellknown.bp,
     shapes.bp,
     dumps.bp,
+    graph_store.bp,
+    changes.bp,
 )
 
 
 def init_app(app: Flask) -> None:
     """Register the error handlers, the response headers and every blueprint."""
     errors.init_app(app)
+    writes.init_app(app)
     cors.init_app(app)
     i18n.init_app(app)
     app.after_request(_nosniff)

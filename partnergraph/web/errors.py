@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from partnergraph.errors import PartnergraphError
+from partnergraph.errors import PartnergraphError, Unauthorized
 from partnergraph.web.negotiation import HTML, JSON, prefers_html
 from partnergraph.web.protocol import discard_body, discard_limit
 
@@ -55,6 +55,8 @@ def _partnergraph_error(exc: PartnergraphError) -> Response:
     response = render(Problem(exc.status, exc.title, str(exc) or exc.title))
     if exc.retry_after is not None:
         response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, Unauthorized):
+        response.headers["WWW-Authenticate"] = exc.challenge
     if exc.status == 405 and request.url_rule is not None and request.url_rule.methods:
         response.headers["Allow"] = ", ".join(sorted(request.url_rule.methods))
     return response

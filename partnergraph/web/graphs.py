@@ -28,8 +28,8 @@ from partnergraph.errors import NotFound
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import headers
+from partnergraph.web.graph_store import graph_document
 from partnergraph.web.negotiation import negotiate
-from partnergraph.web.sparql import TRUNCATED
 from partnergraph.web.state import state
 
 bp = Blueprint("graphs", __name__)
@@ -37,7 +37,6 @@ bp = Blueprint("graphs", __name__)
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _IN_GRAPH = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 _DESCRIBED = "SELECT ?p WHERE { ?source ?p ?o } LIMIT 1"
-_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @bp.get("/graph/<name>")
@@ -58,15 +57,7 @@ def named_graph(name: str) -> Response:
         response.headers["Cache-Control"] = headers.REDIRECT
         response.vary.add("Accept")
         return response
-    cap = current.settings.row_cap
-    triples = current.service.construct(_TRIPLES, {"g": graph}, cap)
-    context_url = request.url_root + documents.CONTEXT_PATH
-    response = Response(
-        documents.serialize(triples, fmt, ns, context_url), content_type=fmt.content_type
-    )
-    if len(triples) >= cap:
-        response.headers[TRUNCATED] = "true"
-    return headers.conditional(response, f"graph-{fmt.key}", headers.DATA)
+    return graph_document(graph.value)
 
 
 def _page_of(name: str, ns: Namespaces) -> str | None:

@@ -24,8 +24,9 @@ Warning:
     Everything here is untrusted input. Sizes are checked before anything is read
     (``Content-Length``) and again while reading (a bounded read, for chunked bodies
     that announce no length); bytes are decoded as UTF-8 strictly, never lossily;
-    an IRI is checked before any engine sees it. Updates are refused here, before
-    the limits guard.
+    an IRI is checked before any engine sees it. An update comes out of here as an
+    :class:`~partnergraph.writes.update.UpdateRequest` (only by POST), for the
+    write path to authorise before anything else.
 """
 
 from __future__ import annotations
@@ -40,16 +41,20 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wsgi import LimitedStream
 
 from partnergraph.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from partnergraph.writes.update import UpdateRequest
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
-UPDATE = "application/sparql-update"
+UPDATE_MEDIA_TYPE = "application/sparql-update"
 
 QUERY = "query"
 DEFAULT_GRAPH = "default-graph-uri"
 NAMED_GRAPH = "named-graph-uri"
 FORMAT = "format"
-UPDATE_PARAMETERS = ("update", "using-graph-uri", "using-named-graph-uri")
+UPDATE = "update"
+USING_GRAPH = "using-graph-uri"
+USING_NAMED_GRAPH = "using-named-graph-uri"
+UPDATE_PARAMETERS = (UPDATE, USING_GRAPH, USING_NAMED_GRAPH)
 DATASET_PARAMETERS = (DEFAULT_GRAPH, NAMED_GRAPH)
 
 MAX_FIELDS = 1000
@@ -62,17 +67,17 @@ DISCARD_BYTES = 4 * 1024 * 1024
 _CHUNK = 64 * 1024
 _DISCARDED = "partnergraph.body_discarded"
 _UPDATE_MESSAGE = (
-    "SPARQL Update is not accepted: this endpoint is read-only and answers queries "
-    "(GET or POST with a query) only"
+    "a SPARQL Update is sent by POST (application/sparql-update, or a form with "
+    "update=), never by GET; nothing was changed"
 )
 
 Params = list[tuple[str, str]]
 
 
 class UpdateRefused(MethodNotAllowed):
-    """A SPARQL Update was sent; this endpoint answers queries only (HTTP 405)."""
+    """A SPARQL Update sent by GET (HTTP 405)."""
 
-    title = "Updates not accepted"
+    title = "Updates are sent by POST"
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ class ProtocolRequest:
     formats: tuple[str, ...] = ()
 
 
-def read(request: Request, limit: int) -> ProtocolRequest:
+def read(request: Request, limit: int) -> ProtocolRequest | UpdateRequest:
     """Read the protocol parameters of ``request``.
 
     A form POST may carry ``default-graph-uri`` and ``named-graph-uri`` in its URL
@@ -116,8 +121,13 @@ def read(request: Request, limit: int) -> ProtocolRequest:
         request: the HTTP request (GET, HEAD or POST).
         limit: the largest query string, and the largest body, in bytes.
 
+    An update is ``POST``ed as ``application/sparql-update`` (the dataset in the URL)
+    or as a form with ``update=`` (everything in the body): exactly one update, no
+    query beside it, UTF-8 (§2.2).
+
     Returns:
-        The query and its dataset, as the client sent them.
+        The query and its dataset, or the update and its dataset, as the client
+        sent them.
 
     Raises:
         PayloadTooLarge: the query string or the body is larger than ``limit``.
@@ -125,8 +135,9 @@ def read(request: Request, limit: int) -> ProtocolRequest:
             mixed with an update, a parameter in the wrong place, the dataset of a
             form POST in both its URL and its body, an invalid IRI, an empty query,
             or dataset parameters without a query.
-        UpdateRefused: the request is a SPARQL Update.
-        UnsupportedMediaType: a POST whose body is neither a form nor a query.
+        UpdateRefused: a SPARQL Update by GET.
+        UnsupportedMediaType: a POST whose body is neither a form, a query nor an
+            update, or a charset other than UTF-8.
     """
     if len(request.query_string) > limit:
         raise PayloadTooLarge(f"the query string is longer than {limit} bytes")
@@ -134,26 +145,62 @@ def read(request: Request, limit: int) -> ProtocolRequest:
     if request.method != "POST":
         return _from_params(url, url, require_query=False)
     mimetype = request.mimetype
-    if mimetype == UPDATE:
-        raise UpdateRefused(_UPDATE_MESSAGE)
-    if mimetype not in (FORM, DIRECT):
+    if mimetype not in (FORM, DIRECT, UPDATE_MEDIA_TYPE):
         shown = mimetype or "no Content-Type"
         raise UnsupportedMediaType(
-            f"a POST to the SPARQL endpoint must be {FORM} or {DIRECT}, not {shown}"
+            f"a POST to the SPARQL endpoint must be {FORM}, {DIRECT} or "
+            f"{UPDATE_MEDIA_TYPE}, not {shown}"
         )
     _check_charset(request)
     body = _read_body(request, limit)
     if mimetype == FORM:
         return _from_form(_parse(body, "the form body"), url)
     text = _decode(body, "the request body")
+    if mimetype == UPDATE_MEDIA_TYPE:
+        return _direct_update(text, url)
     _refuse_update(url, query_present=True)
     if any(name == QUERY for name, _ in url):
         raise BadRequest(f"a {DIRECT} POST carries the query in its body, not in the URL")
     return _from_params([(QUERY, text), *url], url, require_query=True)
 
 
-def _from_form(form: Params, url: Params) -> ProtocolRequest:
+def _direct_update(text: str, url: Params) -> UpdateRequest:
+    """An ``application/sparql-update`` POST: the update is the body, its dataset in the URL."""
+    misplaced = [name for name, _ in url if name in (QUERY, UPDATE, *DATASET_PARAMETERS)]
+    if misplaced:
+        raise BadRequest(
+            f"an {UPDATE_MEDIA_TYPE} POST carries the update in its body; {misplaced[0]} "
+            "does not belong in its URL"
+        )
+    return _update(text, url)
+
+
+def _update(text: str, params: Params) -> UpdateRequest:
+    if not text.strip():
+        raise BadRequest("the update is empty")
+    return UpdateRequest(
+        text,
+        tuple(_iri(v, USING_GRAPH) for n, v in params if n == USING_GRAPH),
+        tuple(_iri(v, USING_NAMED_GRAPH) for n, v in params if n == USING_NAMED_GRAPH),
+    )
+
+
+def _form_update(form: Params, url: Params) -> UpdateRequest:
+    """A form POST with ``update=``: exactly one update, no query, nothing in the URL."""
+    if any(name in (QUERY, *DATASET_PARAMETERS) for name, _ in form):
+        raise BadRequest("the request mixes a query with an update (update); send one")
+    updates = [value for name, value in form if name == UPDATE]
+    if len(updates) != 1:
+        raise BadRequest("the update parameter is given more than once; send exactly one update")
+    if any(name in (QUERY, *UPDATE_PARAMETERS) for name, _ in url):
+        raise BadRequest("in a form POST, the update and its dataset belong in the body")
+    return _update(updates[0], form)
+
+
+def _from_form(form: Params, url: Params) -> ProtocolRequest | UpdateRequest:
     """The request of a form POST: the body, and the dataset from the URL if not there."""
+    if any(name == UPDATE for name, _ in form):
+        return _form_update(form, url)
     misplaced = [name for name, _ in url if name in (QUERY, *UPDATE_PARAMETERS)]
     if misplaced:
         raise BadRequest(f"in a form POST, {misplaced[0]} belongs in the body, not in the URL")

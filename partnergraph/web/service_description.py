@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from partnergraph.formats import Format, Kind, of_kind
-from partnergraph.namespaces import RDF, VOID
+from partnergraph.namespaces import RDF, RDFS, VOID
 from partnergraph.settings import Settings
 from partnergraph.statistics import DatasetStats
 
@@ -66,6 +66,15 @@ def _triples(endpoint: str, settings: Settings, stats: DatasetStats) -> Iterator
     yield ox.Triple(service, a, _sd("Service"))
     yield ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint))
     yield ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query"))
+    # updates go to the same endpoint, with a write token (docs/writes.md)
+    yield ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update"))
+    store = ox.NamedNode(endpoint.rsplit("/sparql", 1)[0] + "/store")
+    yield ox.Triple(service, ox.NamedNode(RDFS + "seeAlso"), store)
+    yield ox.Triple(
+        store,
+        ox.NamedNode(RDFS + "comment"),
+        ox.Literal("SPARQL 1.1 Graph Store HTTP Protocol (writes need a token)", language="en"),
+    )
     yield ox.Triple(service, _sd("defaultEntailmentRegime"), ox.NamedNode(SIMPLE_ENTAILMENT))
     yield ox.Triple(service, _sd("feature"), _sd("UnionDefaultGraph"))
     if settings.allow_federation:

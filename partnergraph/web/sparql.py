@@ -33,6 +33,8 @@ from partnergraph.web import protocol, service_description
 from partnergraph.web.editor import render_editor
 from partnergraph.web.negotiation import negotiate
 from partnergraph.web.state import state
+from partnergraph.web.writes import update_response
+from partnergraph.writes.update import UpdateRequest
 
 bp = Blueprint("sparql", __name__, url_prefix="/sparql")
 
@@ -59,6 +61,8 @@ def endpoint() -> Response:
     current = state()
     settings = current.settings
     asked = protocol.read(request, settings.max_request_bytes)
+    if isinstance(asked, UpdateRequest):
+        return _timed(update_response(asked), started)
     if asked.query is None:
         return _describe(asked.formats)
     form = inspect_query(asked.query, settings)

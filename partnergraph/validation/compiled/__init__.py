@@ -40,6 +40,7 @@ Where pySHACL 0.40 departs from the letter of the spec, this engine follows pySH
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -57,7 +58,7 @@ from partnergraph.validation.compiled.queries import PythonChecks, shape_query
 from partnergraph.validation.compiled.reader import read_shapes
 from partnergraph.validation.findings import Finding
 
-__all__ = ["CompiledShapes", "UnsupportedShapes", "compile_shapes"]
+__all__ = ["CompiledShapes", "UnsupportedShapes", "compile_shapes", "focus_iri"]
 
 
 @dataclass(frozen=True)
@@ -72,23 +73,50 @@ class CompiledShapes:
     tasks: tuple[Task, ...]
     python: PythonChecks
 
-    def run(self, store: ox.Store) -> list[Finding]:
+    def run(self, store: ox.Store, focus: Collection[str] | None = None) -> list[Finding]:
         """Validate the union of the store's named graphs.
 
         Args:
             store: the data; it is only read.
+            focus: when given, validate only these nodes (IRIs in N-Triples syntax,
+                ``<iri>``, as :attr:`Finding.focus` writes them), each against the
+                shapes whose targets it is in: the findings are those of a full run
+                whose focus node is one of them.
 
         Returns:
-            Every validation result, sorted.
+            Every validation result (about ``focus``, when given), sorted.
+
+        Raises:
+            ValueError: a focus node that is not an IRI in N-Triples syntax.
         """
-        run = Run(store, self.python)
+        only = None if focus is None else frozenset(focus_iri(node) for node in focus)
+        if only is not None and not only:
+            return []
+        run = Run(store, self.python, only=only)
         findings: list[Finding] = []
         for task in self.tasks:
             findings.extend(core_findings(run, task))
             for constraint in task.spec.sparql:
                 if not constraint.deactivated:
                     findings.extend(sparql_findings(run, task, constraint))
+        if only is not None:  # a SPARQL constraint may report a node other than $this
+            wanted = {str(node) for node in only}
+            findings = [f for f in findings if f.focus in wanted]
         return sorted(findings, key=Finding.key)
+
+
+def focus_iri(node: str) -> ox.NamedNode:
+    """A focus node written ``<iri>`` as a pyoxigraph IRI.
+
+    Raises:
+        ValueError: ``node`` is not an IRI in N-Triples syntax.
+    """
+    if not (node.startswith("<") and node.endswith(">")):
+        raise ValueError(f"a focus node to validate must be an IRI written <...>, not {node!r}")
+    try:
+        return ox.NamedNode(node[1:-1])
+    except ValueError as exc:
+        raise ValueError(f"the focus node {node} is not a valid IRI: {exc}") from None
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:

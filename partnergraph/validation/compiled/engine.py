@@ -20,6 +20,7 @@ from partnergraph.validation.compiled.checks import rdflib_term
 from partnergraph.validation.compiled.model import ShapeSpec, UnsupportedShapes
 from partnergraph.validation.compiled.queries import (
     CHECK_FUNCTION,
+    INSTANCE_PATH,
     PythonChecks,
     focus_enumeration,
 )
@@ -44,13 +45,13 @@ class Task:
     Attributes:
         spec: the shape.
         classes: the target classes of the shape that brings the focus nodes.
-        queries: the compiled core-constraint query in its two forms (scan the
-            path, start from the focus nodes), or None.
+        queries: the compiled core-constraint query in its three forms (scan the
+            path, start from the focus nodes, start from a list of them), or None.
     """
 
     spec: ShapeSpec
     classes: tuple[str, ...]
-    queries: tuple[str, str] | None
+    queries: tuple[str, str, str] | None
 
 
 @dataclass
@@ -64,6 +65,10 @@ class Run:
         copies: de-duplicated copies of parts of the data, made on demand.
         focus_sets: focus nodes by target classes, made on demand.
         counts: sizes of focus sets and paths, for choosing a query form.
+        only: the focus nodes a run is restricted to (every focus node when None):
+            each task then runs on those of them its classes target, listed in a
+            ``VALUES`` block, in the focus-first form.
+        classes_of: the classes (through ``rdfs:subClassOf*``) of each node of ``only``.
     """
 
     #: Tests set this to "scan" or "focus" to run every query in one form.
@@ -77,6 +82,8 @@ class Run:
     )
     focus_sets: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    only: frozenset[ox.NamedNode] | None = None
+    classes_of: dict[ox.NamedNode, set[str]] | None = None
 
     def check(self, value: Any, number: ox.Literal) -> ox.Literal:
         """The custom SPARQL function: run Python check ``number`` on ``value``."""
@@ -109,7 +116,7 @@ class Run:
         """
         key = (patterns, classes)
         if key not in self.copies:
-            focus = focus_enumeration(classes)
+            focus = self.enumeration(classes)
             selected = [
                 f"{{ {focus} OPTIONAL {{ {p.triple} {p.binds()} }} FILTER(BOUND(?p)) }}"
                 if p.focus
@@ -164,7 +171,10 @@ class Run:
         nodes are few against the path's triples."""
         if task.queries is None:
             return None
-        scan, focus_first = task.queries
+        scan, focus_first, listed = task.queries
+        if self.only is not None:
+            # the compiled query enumerates the focus nodes verbatim: list them instead
+            return listed.replace(focus_enumeration(task.classes), self.enumeration(task.classes))
         path = task.spec.path
         if self.FORM is not None:
             return focus_first if self.FORM == "focus" else scan
@@ -174,15 +184,51 @@ class Run:
         return focus_first if 2 * focus < self.count(path.triple("?s", "?o")) else scan
 
     def focus(self, classes: tuple[str, ...]) -> list[Any]:
-        """The focus nodes of ``classes``."""
+        """The focus nodes of ``classes`` (those of :attr:`only`, in a restricted run)."""
         if classes not in self.focus_sets:
-            rows = self.query(f"SELECT ?this WHERE {{ {focus_enumeration(classes)} }}")
-            self.focus_sets[classes] = [row["this"] for row in rows]
+            if self.only is not None:
+                wanted = set(classes)
+                instances = self._classes_of()
+                self.focus_sets[classes] = sorted(
+                    (node for node in self.only if instances[node] & wanted), key=str
+                )
+            else:
+                rows = self.query(f"SELECT ?this WHERE {{ {focus_enumeration(classes)} }}")
+                self.focus_sets[classes] = [row["this"] for row in rows]
         return self.focus_sets[classes]
+
+    def enumeration(self, classes: tuple[str, ...]) -> str:
+        """A group pattern binding ?this to each focus node of ``classes`` once: the
+        SHACL instances, or in a restricted run the listed ones (possibly none)."""
+        if self.only is None:
+            return focus_enumeration(classes)
+        return "{ VALUES ?this { " + " ".join(str(n) for n in self.focus(classes)) + " } }"
+
+    def has_focus(self, classes: tuple[str, ...]) -> bool:
+        """Whether a restricted run has a focus node of ``classes`` (always True otherwise)."""
+        return self.only is None or bool(self.focus(classes))
+
+    def _classes_of(self) -> dict[ox.NamedNode, set[str]]:
+        """The classes of each node of :attr:`only`, read with one query."""
+        if self.classes_of is None:
+            found: dict[ox.NamedNode, set[str]] = {node: set() for node in self.only or ()}
+            if found:
+                values = " ".join(str(node) for node in found)
+                rows = self.query(
+                    f"SELECT DISTINCT ?this ?c WHERE {{ VALUES ?this {{ {values} }} "
+                    f"?this {INSTANCE_PATH} ?c }}"
+                )
+                for row in rows:
+                    if isinstance(row["c"], ox.NamedNode):
+                        found[row["this"]].add(row["c"].value)
+            self.classes_of = found
+        return self.classes_of
 
 
 def core_findings(run: Run, task: Task) -> Iterator[Finding]:
     """The results of the core constraints of one task."""
+    if not run.has_focus(task.classes):
+        return
     query = run.core_query(task)
     if query is None:
         return
@@ -231,6 +277,8 @@ def _nt(term: Any) -> str:
 
 def sparql_findings(run: Run, task: Task, constraint: SparqlConstraint) -> Iterator[Finding]:
     """The results of one SPARQL-based constraint on the focus nodes of a task."""
+    if not run.has_focus(task.classes):
+        return
     names = constraint.projection
     store = None
     if constraint.dedupe is not None:
@@ -246,7 +294,7 @@ def sparql_findings(run: Run, task: Task, constraint: SparqlConstraint) -> Itera
             )
         )
     else:
-        text = constraint.prologue + constraint.body.replace(FOCUS, focus_enumeration(task.classes))
+        text = constraint.prologue + constraint.body.replace(FOCUS, run.enumeration(task.classes))
         rows = ((row["this"], row) for row in run.query(text, store))
     seen: set[tuple[Any, ...]] = set()
     for focus, row in rows:

@@ -6,7 +6,10 @@ the engine picks one by the data's sizes: when the focus nodes hold most of the
 path's triples, the branches scan the path (each distinct value checked once where
 the check is costly) and test focus membership only on the few failing rows; when
 the focus nodes are few, the branches start from them (``OPTIONAL`` makes Oxigraph
-look values up node by node instead of scanning). Oxigraph evaluates both sides of
+look values up node by node instead of scanning). A third form serves a run on a
+short list of focus nodes (a change's): the branches join the listed nodes to their
+values directly, which Oxigraph evaluates by lookups, where an ``OPTIONAL`` holding a
+``BIND`` is evaluated on its own, over every triple of the path. Oxigraph evaluates both sides of
 ``&&`` and ``||``, so the expressions use ``IF`` to keep costly tests lazy, and an
 ``EXISTS`` whose class is a variable walks every typed node, so focus tests spell
 out each class.
@@ -34,6 +37,9 @@ CHECK_FUNCTION = "urn:x-partnergraph:check"
 INSTANCE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 #: Datatypes whose valid literals rdflib and SPARQL both compare by value.
 NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
+#: The forms of a core-constraint query: scan the path, start from the focus nodes,
+#: start from a short list of focus nodes (see :func:`shape_query`).
+FORMS = ("scan", "focus", "listed")
 NODE_KIND_TESTS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -157,7 +163,7 @@ def _datatype(datatype: URIRef, var: str, python: PythonChecks) -> str:
 
 def shape_query(
     spec: ShapeSpec, classes: tuple[str, ...], python: PythonChecks
-) -> tuple[str, str] | None:
+) -> tuple[str, str, str] | None:
     """The queries that find every core-constraint result of ``spec`` on the focus nodes.
 
     Args:
@@ -166,20 +172,21 @@ def shape_query(
         python: where value checks that run in Python are registered.
 
     Returns:
-        None when the shape has no core constraint, else two forms of one query (rows
-        tagged ``?k``: ``v`` value rule, ``n`` count, ``h<i>`` hasValue, ``u``
+        None when the shape has no core constraint, else three forms of one query
+        (rows tagged ``?k``: ``v`` value rule, ``n`` count, ``h<i>`` hasValue, ``u``
         uniqueLang): the first scans the path's triples and tests the few failing
-        rows for focus membership, the second starts from the focus nodes. The first
-        is faster when the focus nodes hold most of the path's triples.
+        rows for focus membership, the second starts from the focus nodes, the third
+        too, for a short list of focus nodes put in place of their enumeration. The
+        first is faster when the focus nodes hold most of the path's triples.
     """
     expressions = [rule_expression(rule, "?v", python) for rule in spec.rules]
     forms = []
-    for narrow in (False, True):
+    for form in FORMS:
         branches = []
         if spec.rules:
-            branches.append(_value_branch(spec, classes, expressions, narrow))
+            branches.append(_value_branch(spec, classes, expressions, form))
         if spec.path is not None and (spec.min_count or spec.max_count is not None):
-            branches.extend(_count_branches(spec, classes, narrow))
+            branches.extend(_count_branches(spec, classes, form != "scan"))
         for i, value in enumerate(spec.has_values):
             if spec.path is None:
                 missing = f"FILTER(!sameTerm(?this, {term(value)}))"
@@ -187,17 +194,17 @@ def shape_query(
                 missing = f"FILTER NOT EXISTS {{ {spec.path.triple('?this', term(value))} }}"
             branches.append(f'{focus_enumeration(classes)} {missing} BIND("h{i}" AS ?k)')
         if spec.unique_lang and spec.path is not None:
-            branches.append(_unique_lang_branch(spec, classes, narrow))
+            branches.append(_unique_lang_branch(spec, classes, form))
         if not branches:
             return None
         union = "\nUNION\n".join(f"{{ {b} }}" for b in branches)
         flags = " ".join(f"?f{i}" for i in range(len(spec.rules)))
         forms.append(f"SELECT ?k ?this ?v ?n ?l {flags} WHERE {{\n{union}\n}}")
-    return forms[0], forms[1]
+    return forms[0], forms[1], forms[2]
 
 
 def _value_branch(
-    spec: ShapeSpec, classes: tuple[str, ...], expressions: list[str], narrow: bool
+    spec: ShapeSpec, classes: tuple[str, ...], expressions: list[str], form: str
 ) -> str:
     binds = " ".join(
         f"BIND(COALESCE({expression}, false) AS ?f{i})" for i, expression in enumerate(expressions)
@@ -208,7 +215,12 @@ def _value_branch(
             f"{focus_enumeration(classes)} BIND(?this AS ?v) {binds} "
             f'FILTER({failing}) BIND("v" AS ?k)'
         )
-    if narrow:  # OPTIONAL makes Oxigraph look the values up node by node
+    if form == "listed":
+        return (
+            f"{focus_enumeration(classes)} {spec.path.triple('?this', '?v')} "
+            f'{binds} FILTER({failing}) BIND("v" AS ?k)'
+        )
+    if form == "focus":  # OPTIONAL makes Oxigraph look the values up node by node
         return (
             f"{focus_enumeration(classes)} OPTIONAL {{ {spec.path.triple('?this', '?v')} "
             f'{binds} FILTER({failing}) }} FILTER(BOUND(?v)) BIND("v" AS ?k)'
@@ -261,7 +273,7 @@ def _count_branches(spec: ShapeSpec, classes: tuple[str, ...], narrow: bool) -> 
     return branches
 
 
-def _unique_lang_branch(spec: ShapeSpec, classes: tuple[str, ...], narrow: bool) -> str:
+def _unique_lang_branch(spec: ShapeSpec, classes: tuple[str, ...], form: str) -> str:
     path = spec.path
     if path is None:
         raise ValueError("sh:uniqueLang needs a path")
@@ -270,7 +282,12 @@ def _unique_lang_branch(spec: ShapeSpec, classes: tuple[str, ...], narrow: bool)
         'FILTER(isLiteral(?x) && LANG(?x) != "") BIND(LCASE(LANG(?x)) AS ?l)'
     )
     grouped = "GROUP BY ?this ?l HAVING (COUNT(DISTINCT ?x) > 1)"
-    if narrow:
+    if form == "listed":
+        return (
+            f"{{ SELECT ?this ?l WHERE {{ {focus_enumeration(classes)} {tagged} }} "
+            f'{grouped} }} BIND("u" AS ?k)'
+        )
+    if form == "focus":
         return (
             f"{{ SELECT ?this ?l WHERE {{ {focus_enumeration(classes)} OPTIONAL {{ {tagged} }} }} "
             f'{grouped} }} BIND("u" AS ?k)'

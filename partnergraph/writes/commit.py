@@ -1,0 +1,416 @@
+"""One write, start to end: candidate, gate, commit, switch; and the recovery after a crash.
+
+A write holds the write lock (``{changes_dir}/.lock``, one writer at a time, across
+processes) and:
+
+1. finishes a write a crash interrupted (:func:`recover`);
+2. checkpoints the served snapshot's store into a candidate folder and runs the
+   operation on it; the change is what it did to the curated named graphs;
+3. refuses what no write may do (the derived graph, the vocabulary's or the
+   shapes' IRIs as graphs, blank nodes, more than ``max_write_quads``) and what the
+   token may not (graphs outside its scope);
+4. re-derives the derived graph from the change, keeps the union default graph
+   in step, and validates what the change can reach: a violation refuses the
+   write (422) and removes the candidate;
+5. seals the candidate as the snapshot of the new version (its sorted N-Quads are
+   the previous ones with the change applied, so the version costs no dump);
+6. writes ``pending`` (which entry and version are on their way), appends the log
+   entry (the commit point), rewrites the curated files of the changed graphs,
+   records the new inputs' digest, switches ``current`` and removes ``pending``.
+
+A crash before the log append leaves the data as it was (the candidate or the
+sealed snapshot is unused); after it, :func:`recover` finds ``pending``, makes the
+curated files of that entry's graphs what the new snapshot holds, and switches
+to it: an acknowledged write is never lost, and an unacknowledged one is either
+whole or absent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from partnergraph import inputs, snapshots
+from partnergraph.atomic import sync_folder
+from partnergraph.derive import rederive
+from partnergraph.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    WriteUnavailable,
+)
+from partnergraph.loader import data_files, parse_file
+from partnergraph.namespaces import Namespaces
+from partnergraph.settings import Settings
+from partnergraph.snapshots import Snapshot
+from partnergraph.statistics import DatasetStats
+from partnergraph.writes import files, log
+from partnergraph.writes.change import Change, nquads, parse_patch, patch_text
+from partnergraph.writes.gate import gate
+from partnergraph.writes.operations import Operation, run
+from partnergraph.writes.tokens import Writer
+
+logger = logging.getLogger(__name__)
+
+PENDING = "pending"
+LOCK = ".lock"
+
+#: Called between the steps of a commit with the step's name (tests stop there).
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a write did.
+
+    Attributes:
+        entry: the log entry, or None when the write changed nothing.
+        snapshot: the snapshot served after it.
+        change: what changed in the curated named graphs.
+    """
+
+    entry: log.Entry | None
+    snapshot: Snapshot
+    change: Change
+
+
+def write(
+    settings: Settings,
+    operation: Operation,
+    writer: Writer,
+    undoes: str | None = None,
+    step: Step | None = None,
+) -> Written:
+    """Run ``operation`` as ``writer`` through the gate and commit it.
+
+    Args:
+        settings: the settings.
+        operation: what to do.
+        writer: who does it (its token's name and scope).
+        undoes: the id of the log entry this write reverts, if it is an undo.
+        step: called with the name of each step of the commit (for tests).
+
+    Returns:
+        What was written.
+
+    Raises:
+        BadRequest: the change is one no write may make (with why).
+        Forbidden: a graph outside the writer's scope.
+        PayloadTooLarge: the change is larger than ``max_write_quads``.
+        WriteRefused: the result does not conform to the shapes (with the report).
+        Conflict: an undo or a change that no longer applies.
+        WriteUnavailable: nothing is served yet, or the change cannot be stored.
+    """
+    mark = step or (lambda _name: None)
+    with write_lock(settings):
+        recover(settings)
+        base = snapshots.current(settings)
+        if base is None:
+            raise WriteUnavailable("nothing is served yet: build the graph first")
+        try:
+            folder = snapshots.candidate(settings, base)
+        except OSError as exc:
+            raise WriteUnavailable(f"no room for the write's candidate: {exc}") from exc
+        try:
+            return _write(
+                settings, operation, writer, undoes=undoes, base=base, folder=folder, mark=mark
+            )
+        finally:
+            snapshots.discard(folder)  # gone once sealed (renamed) or refused
+
+
+def _write(
+    settings: Settings,
+    operation: Operation,
+    writer: Writer,
+    *,
+    undoes: str | None,
+    base: Snapshot,
+    folder: Path,
+    mark: Step,
+) -> Written:
+    ns = Namespaces(settings.base_iri)
+    store = ox.Store(str(folder / snapshots.STORE))
+    change = run(operation, store, settings.base_iri)
+    _admissible(change, settings, ns, writer)
+    if not change:
+        return Written(None, base, change)
+    derived_added, derived_removed = rederive(store, ns, change.added, change.removed)
+    full = Change(
+        frozenset(_normal(store, change.added | derived_added)),
+        frozenset(change.removed | derived_removed),
+    )
+    union = _keep_union(store, full)
+    gate(settings, base, store, full)
+    mark("validated")
+    text = _new_nquads(base.data_file, full)
+    store.flush()
+    del store  # closes the database before it is sealed
+    sealed = _seal(settings, base, folder, _stats(base.stats, full, union), text)
+    version = sealed.version
+    mark("sealed")
+    previous = log.last(settings.changes_dir)
+    entry = log.make_entry(
+        previous,
+        writer.name,
+        request=operation.summary(),
+        before=base.version,
+        after=version,
+        patch=patch_text(
+            change, {"id": f"urn:sha256:{version}", "prev": f"urn:sha256:{base.version}"}
+        ),
+        undoes=undoes,
+    )
+    _commit(settings, entry, change, sealed, mark)
+    return Written(entry, sealed, change)
+
+
+def _admissible(change: Change, settings: Settings, ns: Namespaces, writer: Writer) -> None:
+    if len(change) > settings.max_write_quads:
+        raise PayloadTooLarge(
+            f"the write changes {len(change)} quads, more than max_write_quads "
+            f"({settings.max_write_quads}); nothing was changed"
+        )
+    graphs = change.graphs()
+    for graph in sorted(graphs):
+        why = _not_writable(graph, settings, ns)
+        if why:
+            raise BadRequest(f"the graph <{graph}> cannot be written: {why}; nothing was changed")
+    for quad in change.added:
+        if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+            raise BadRequest(
+                "blank nodes are not accepted in a write: give every resource an IRI, so "
+                f"that a curator can correct or remove it later (found in {quad}); "
+                "nothing was changed"
+            )
+    outside = sorted(g for g in graphs if not writer.may_write(g))
+    if outside:
+        raise Forbidden(
+            f"the token {writer.name!r} may not write the graph <{outside[0]}>"
+            f"{f' (nor {len(outside) - 1} other graphs)' if len(outside) > 1 else ''}; "
+            "nothing was changed"
+        )
+
+
+def _not_writable(graph: str, settings: Settings, ns: Namespaces) -> str:
+    if graph == ns.named_graph("derived"):
+        return "the derived graph is made by the build from the other graphs"
+    if graph.startswith(ns.pg):
+        return "it is inside the vocabulary's namespace"
+    if graph.startswith(settings.base_iri + "shapes"):
+        return "it is inside the shapes' namespace"
+    if graph == ns.named_graph("personal") and not settings.personal_data:
+        return "personal data is not published (setting personal_data), so it would not be served"
+    return ""
+
+
+def _normal(store: ox.Store, quads: frozenset[ox.Quad]) -> list[ox.Quad]:
+    """The quads as the store holds them (Oxigraph writes some literals in a canonical
+    form, ``"05"^^xsd:int`` as ``"5"^^xsd:integer``): what a dump of it would say."""
+    normal = ox.Store()
+    normal.extend(quads)
+    return list(normal)
+
+
+def _keep_union(store: ox.Store, change: Change) -> int:
+    """Keep the store's default graph the union of its named graphs after ``change``.
+
+    Returns:
+        How many triples the default graph gained (negative when it lost some).
+    """
+    default = ox.DefaultGraph()
+    delta = 0
+    for quad in change.removed:
+        triple = (quad.subject, quad.predicate, quad.object)
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in store.quads_for_pattern(*triple, None)
+        ):
+            in_default = ox.Quad(*triple, default)
+            if in_default in store:
+                store.remove(in_default)
+                delta -= 1
+    for quad in change.added:
+        in_default = ox.Quad(quad.subject, quad.predicate, quad.object, default)
+        if in_default not in store:
+            store.add(in_default)
+            delta += 1
+    return delta
+
+
+def _new_nquads(data_file: Path, change: Change) -> bytes:
+    """The sorted N-Quads of the snapshot after ``change``: ``data_file``'s lines with
+    the removed quads' lines taken out and the added ones put in."""
+    lines = set(data_file.read_bytes().splitlines(keepends=True))
+    lines.difference_update(f"{line}\n".encode() for line in nquads(change.removed))
+    lines.update(f"{line}\n".encode() for line in nquads(change.added))
+    return b"".join(sorted(lines))
+
+
+def _seal(
+    settings: Settings, base: Snapshot, folder: Path, stats: DatasetStats, text: bytes
+) -> Snapshot:
+    try:
+        with (folder / snapshots.DATA).open("wb") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        contents = snapshots.Contents(
+            hashlib.sha256(text).hexdigest(),
+            datetime.now(UTC).replace(microsecond=0),
+            folder / snapshots.DATA,
+            base.shapes_file.read_bytes(),
+            None,
+            "",
+        )
+        return snapshots.adopt(settings, folder, contents, stats)
+    except OSError as exc:
+        raise WriteUnavailable(f"the new version could not be stored: {exc}") from exc
+
+
+def _stats(before: DatasetStats, change: Change, union_delta: int) -> DatasetStats:
+    counts = dict(before.graphs)
+    for quads, sign in ((change.added, 1), (change.removed, -1)):
+        for quad in quads:
+            if isinstance(quad.graph_name, ox.NamedNode):
+                name = quad.graph_name.value
+                counts[name] = counts.get(name, 0) + sign
+    graphs = tuple(sorted((g, n) for g, n in counts.items() if n > 0))
+    return DatasetStats(before.triples + union_delta, graphs)
+
+
+def _commit(
+    settings: Settings, entry: log.Entry, change: Change, sealed: Snapshot, mark: Step
+) -> None:
+    pending = settings.changes_dir / PENDING
+    try:
+        _write_pending(pending, entry)
+        mark("pending")
+        log.append(settings.changes_dir, entry)
+    except OSError as exc:
+        log.repair(settings.changes_dir)
+        pending.unlink(missing_ok=True)
+        raise WriteUnavailable(f"the change log could not be written: {exc}") from exc
+    mark("logged")
+    try:
+        _finish(settings, entry, change, sealed, mark)
+    except OSError as exc:  # committed: recover() finishes it at the next write or start
+        logger.error("write %s committed but not finished: %s", entry.id[:12], exc)
+        raise WriteUnavailable(
+            f"the write was committed (change {entry.number}) but graph/ could not be "
+            f"rewritten: {exc}; it is finished at the next write or start"
+        ) from exc
+
+
+def _write_pending(pending: Path, entry: log.Entry) -> None:
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    temporary = pending.with_name(f".{PENDING}.{os.getpid()}")
+    with temporary.open("w", encoding="utf-8") as stream:
+        json.dump({"id": entry.id, "after": entry.after, "patch": entry.patch}, stream)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, pending)
+    sync_folder(pending.parent)
+
+
+def _finish(
+    settings: Settings, entry: log.Entry, change: Change, sealed: Snapshot, mark: Step
+) -> None:
+    """Make graph/ say what the sealed snapshot holds, then serve it."""
+    _rewrite_files(settings, change)
+    mark("files")
+    known = inputs.FileDigests.kept_for(settings)
+    snapshots.remember_sources(settings, inputs.sources_digest(settings, known), sealed.version)
+    known.save()
+    snapshots.switch(settings, sealed)
+    mark("switched")
+    (settings.changes_dir / PENDING).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        snapshots.prune(settings)
+
+
+def _rewrite_files(settings: Settings, change: Change) -> None:
+    edits = files.plan_edits(settings.graph_dir, settings.base_iri, change.added, change.removed)
+    files.write_edits(edits)
+
+
+def recover(settings: Settings) -> bool:
+    """Finish a write that a crash interrupted after it was committed.
+
+    Call it holding the write lock (:func:`write` does; so does a server's start).
+
+    Returns:
+        True when something was finished or cleaned.
+    """
+    changes = settings.changes_dir
+    cut = log.repair(changes)
+    pending = changes / PENDING
+    try:
+        planned = json.loads(pending.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return cut
+    except ValueError:  # pending itself unfinished: the log append never ran
+        pending.unlink(missing_ok=True)
+        return True
+    newest = log.last(changes)
+    if newest is None or newest.id != planned["id"]:
+        pending.unlink(missing_ok=True)  # not committed: the data stays as it was
+        return True
+    sealed = snapshots.read(snapshots.folder(settings), newest.after)
+    if sealed is None:
+        raise WriteUnavailable(
+            f"change {newest.number} is logged but its snapshot {newest.after[:12]} is gone"
+        )
+    change = parse_patch(newest.patch)
+    _reconcile_files(settings, sealed, change.graphs())
+    _finish(settings, newest, Change(), sealed, lambda _name: None)
+    logger.warning("finished change %d, interrupted by a crash", newest.number)
+    return True
+
+
+def _reconcile_files(settings: Settings, sealed: Snapshot, graphs: set[str]) -> None:
+    """Make the curated files' quads of ``graphs`` those of the sealed snapshot."""
+    written: set[ox.Quad] = set()
+    for path in data_files([settings.graph_dir]):
+        written.update(
+            q
+            for q in parse_file(path, settings.base_iri)
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs
+        )
+    store = ox.Store.read_only(str(sealed.store))
+    wanted: set[ox.Quad] = set()
+    for graph in graphs:
+        wanted.update(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    del store
+    if wanted != written:
+        edits = files.plan_edits(
+            settings.graph_dir, settings.base_iri, wanted - written, written - wanted
+        )
+        files.write_edits(edits)
+
+
+@contextlib.contextmanager
+def write_lock(settings: Settings) -> Iterator[None]:
+    """Hold the write lock: one write at a time, across every process on the machine."""
+    changes = settings.changes_dir
+    try:
+        changes.mkdir(parents=True, exist_ok=True)
+        stream = (changes / LOCK).open("a")
+    except OSError as exc:
+        raise WriteUnavailable(f"the changes folder {changes} cannot be written: {exc}") from exc
+    with stream:
+        fcntl.flock(stream, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(stream, fcntl.LOCK_UN)
