@@ -229,6 +229,10 @@ def _triples(
     yield triple(dataset, DCAT + "landingPage", home)
     yield from _typed(home, FOAF + "Document")
     yield triple(dataset, FOAF + "homepage", home)
+    changes = ox.NamedNode(site.root + "changes")  # the change log of accepted writes
+    yield triple(dataset, RDFS + "seeAlso", changes)
+    label = ox.Literal("Changes: the log of accepted writes", language="en")
+    yield triple(changes, RDFS + "label", label)
     yield from _publisher(dataset, settings, site)
     yield from _licence(dataset, settings)
     for code, name in LANGUAGES.values():

@@ -137,12 +137,13 @@ def read(root: Path, version: str) -> Snapshot | None:
         datetime.fromisoformat(meta["built"]),
         stats,
         int(meta["quads"]),
-        meta.get("release") or _later_release(base),
+        meta.get("release") or later_release(base),
         meta.get("sources", ""),
     )
 
 
-def _later_release(base: Path) -> str | None:
+def later_release(base: Path) -> str | None:
+    """The release recorded for a snapshot after it was made (:func:`remember_release`)."""
     try:
         return (base / RELEASE).read_text(encoding="ascii").strip() or None
     except OSError:

@@ -29,6 +29,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "no_results": {"en": "Nothing found.", "sv": "Inga träffar.", "fi": "Ei tuloksia."},
     "query_editor": {"en": "SPARQL query editor", "sv": "SPARQL-frågor", "fi": "SPARQL-kyselyt"},
     "named_queries": {"en": "Named queries", "sv": "Namngivna frågor", "fi": "Valmiit kyselyt"},
+    "changes": {"en": "Changes", "sv": "Ändringar", "fi": "Muutokset"},
     "dumps": {"en": "Downloads", "sv": "Nedladdningar", "fi": "Lataukset"},
     "current_release": {
         "en": "Current release",

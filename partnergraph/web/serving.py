@@ -75,11 +75,13 @@ def start_query_workers(worker: Any) -> None:
     says why, and queries answer 503).
     """
     from partnergraph.web.state import served
+    from partnergraph.web.writes import prepare_writes
 
     try:
         served(worker.wsgi).service.wait_ready(READY_SECONDS)
     except Exception as exc:
         worker.log.error("query workers did not start: %s", exc)
+    prepare_writes(served(worker.wsgi).current)
 
 
 def request_settings(max_request_bytes: int) -> dict[str, Any]:

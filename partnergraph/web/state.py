@@ -51,7 +51,8 @@ class State:
         settings: the settings the app was created with.
         service: runs queries against the snapshot, with the limits enforced.
         snapshot: the snapshot served.
-        release: the release of dumps of the snapshot's build, or None.
+        first_release: the release of dumps the snapshot had when it was picked up
+            (a write's new version gets its release a little later: see :attr:`release`).
         queries: the named queries of ``queries_dir``, read once at start-up.
         memo: answers computed once per state (see :func:`once`).
     """
@@ -59,7 +60,7 @@ class State:
     settings: Settings
     service: QueryService
     snapshot: Snapshot
-    release: Release | None = None
+    first_release: Release | None = None
     queries: tuple[NamedQuery, ...] = ()
     memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -72,6 +73,21 @@ class State:
     def built(self) -> datetime:
         """When the served graph was built (UTC; ``Last-Modified``)."""
         return self.snapshot.built
+
+    @property
+    def release(self) -> Release | None:
+        """The release of dumps of the snapshot, once it is whole (a write's release
+        is written after the write is answered; one file's stat until then)."""
+        if self.first_release is not None:
+            return self.first_release
+        if "release" not in self.memo:
+            made = snapshots.later_release(self.snapshot.folder)
+            found = read_release(dumps_folder(self.settings), made) if made else None
+            if found is None:
+                return None
+            self.memo["release"] = found
+        release: Release = self.memo["release"]
+        return release
 
     @property
     def stats(self) -> DatasetStats:

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask, Response, request, url_for
 
@@ -28,10 +28,12 @@ from partnergraph.validation.report import render
 from partnergraph.validation.validate import Report
 from partnergraph.web.auth import authorise
 from partnergraph.web.negotiation import JSON, accepted
-from partnergraph.web.state import state
+from partnergraph.web.state import State, state
 from partnergraph.writes import commit
 from partnergraph.writes.commit import Written
+from partnergraph.writes.gate import prepare_gate
 from partnergraph.writes.operations import Operation, SparqlUpdate
+from partnergraph.writes.tokens import Tokens
 from partnergraph.writes.update import UpdateRequest, prepare
 
 TURTLE = "text/turtle"
@@ -42,6 +44,21 @@ logger = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Answer a refusal by the shapes with its report."""
     app.register_error_handler(WriteRefused, _refused)
+
+
+def prepare_writes(current: State) -> None:
+    """When write tokens are configured, read and analyse the shapes for the gate in
+    the background, so that the first write does not wait seconds for it."""
+    if not Tokens.of(current.settings).configured():
+        return
+
+    def prepare() -> None:
+        try:
+            prepare_gate(current.settings, current.snapshot)
+        except Exception:  # the first write will try again, and say what is wrong
+            logger.exception("the shapes could not be prepared for writes")
+
+    threading.Thread(target=prepare, name="prepare-writes", daemon=True).start()
 
 
 def perform(make: Callable[[], Operation], undoes: str | None = None) -> Written:

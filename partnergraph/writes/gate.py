@@ -55,10 +55,16 @@ def _located(findings: list[Finding], files: list[Path], base_iri: str) -> list[
 
 
 @functools.lru_cache(maxsize=4)
-def _compiled(path: Path, mtime_ns: int, choice: str) -> ChangeValidator:
-    return ChangeValidator(Graph().parse(path, format="turtle"), choice)
+def _compiled(turtle: bytes, choice: str) -> ChangeValidator:
+    return ChangeValidator(Graph().parse(data=turtle, format="turtle"), choice)
 
 
 def _validator(path: Path, choice: str) -> ChangeValidator:
-    """The shapes of a snapshot, read and analysed once per process."""
-    return _compiled(path, path.stat().st_mtime_ns, choice)
+    """The shapes of a snapshot, read and analysed once per process for the same shapes
+    (every snapshot a write makes carries the shapes of the one before it)."""
+    return _compiled(path.read_bytes(), choice)
+
+
+def prepare_gate(settings: Settings, base: Snapshot) -> None:
+    """Read and analyse the shapes before the first write needs them (seconds)."""
+    _validator(base.shapes_file, settings.validator)

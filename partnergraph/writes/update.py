@@ -128,7 +128,7 @@ def _operations(text: str, base_iri: str) -> list[Any]:
 def _part(op: Any, name: str) -> Any:
     """A part of an rdflib algebra node, or None (its ``get`` answers a missing part
     with the part's name)."""
-    return op[name] if name in op else None
+    return op[name] if name in op else None  # noqa: SIM401 - get(name, x): x is not a default
 
 
 def _graphs(operations: list[Any]) -> frozenset[str] | None:
