@@ -43,6 +43,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from typing import TypeGuard, cast
 
 import pyoxigraph as ox
@@ -362,11 +363,11 @@ class _Union:
         before = before and self._touched.match((subject, None, None))
         key = (subject, before)
         if key not in self._subjects:
-            curated = list(self._curated_quads((subject, None, None)))
+            curated = list(self._query_quads((subject, None, None)))
             shortcuts = {
                 q.triple
-                for q in self._store.quads_for_pattern(subject, None, None, self._derived)
-                if q.predicate in self._shortcut_predicates
+                for p in self._shortcut_predicates
+                for q in self._store.quads_for_pattern(subject, p, None, self._derived)
             }
             if before:
                 found = {q.triple for q in curated if q not in self._added} | shortcuts
@@ -398,7 +399,11 @@ class _Union:
             return
         for graph in self._first_graphs:
             yield from self._store.quads_for_pattern(None, p, o, graph)  # type: ignore[arg-type]
-        bindings = {ox.Variable(n): t for n, t in (("p", p), ("o", o)) if t is not None}
+        yield from self._query_quads(pattern)
+
+    def _query_quads(self, pattern: Pattern) -> Iterator[ox.Quad]:
+        """The curated quads matching ``pattern``, by SPARQL (graphs compared unread)."""
+        bindings = {ox.Variable(n): t for n, t in zip("spo", pattern, strict=True) if t is not None}
         for row in cast(
             ox.QuerySolutions, self._store.query(self._pattern, substitutions=bindings)
         ):
@@ -423,6 +428,51 @@ def _shortcut_predicates(ns: Namespaces) -> set[ox.NamedNode]:
 # ---- statistics ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Sources:
+    """The source documents the statistics name, one ``dcterms:source`` triple each.
+
+    They are many, so they are never listed: ``stored`` says whether the derived
+    graph names one, ``changed`` overrides it for the few the change touches.
+    """
+
+    count: int
+    stored: Callable[[Term], bool]
+    changed: Mapping[Term, bool] = field(default_factory=dict)
+
+    def __contains__(self, term: Term) -> bool:
+        return self.changed[term] if term in self.changed else self.stored(term)
+
+
+@dataclass(frozen=True)
+class _Statistics:
+    """The statistics triples: of ``dataset``, a constant part (its type and labels),
+    one ``dcterms:source`` per source document, and one triple per count."""
+
+    dataset: ox.NamedNode
+    constant: frozenset[ox.Triple]
+    sources: _Sources
+    counts: Mapping[str, int]
+
+    def values(self) -> set[ox.Triple]:
+        """The triples of the counts."""
+        return {
+            ox.Triple(self.dataset, ox.NamedNode(VOID + n), ox.Literal(str(c), datatype=_INTEGER))
+            for n, c in self.counts.items()
+        }
+
+    def changes(self, stored: _Statistics) -> tuple[set[ox.Triple], set[ox.Triple]]:
+        """The triples to add to the ``stored`` statistics and to remove from them."""
+        new, old = self.values(), stored.values()
+        sources = [
+            (ox.Triple(self.dataset, SOURCE, s), now) for s, now in self.sources.changed.items()
+        ]
+        return (
+            (new - old) | {t for t, now in sources if now and t.object not in stored.sources},
+            (old - new) | {t for t, now in sources if not now and t.object in stored.sources},
+        )
+
+
 def _statistics_changes(
     store: ox.Store,
     ns: Namespaces,
@@ -431,91 +481,99 @@ def _statistics_changes(
     shortcuts: set[ox.Triple],
 ) -> tuple[set[ox.Triple], set[ox.Triple]] | None:
     """The statistics triples to add and to remove, or None when only a full run can tell."""
-    dataset = ox.NamedNode(dataset_iri(ns))
-    predicates = _shortcut_predicates(ns)
-    stored = {
-        q.triple
-        for q in store.quads_for_pattern(
-            dataset, None, None, ox.NamedNode(ns.named_graph("derived"))
-        )
-        if q.predicate not in predicates
-    }
-    second = _counts_of(stored)
-    if second is None or union.has((dataset, ox.NamedNode(VOID + "triples"), None), before=True):
+    stored = _stored_statistics(store, ns)
+    if stored is None or union.has(
+        (stored.dataset, ox.NamedNode(VOID + "triples"), None), before=True
+    ):
         return None
-    constant = {t for t in stored if t.predicate not in _COUNT_PREDICATES and t.predicate != SOURCE}
-    sources = {t.object for t in stored if t.predicate == SOURCE}
-    first = _first_count(ns, union, second, constant | _sources_stated(dataset, sources))
+    first = _first_count(ns, union, stored)
     moved = _count_changes(ns, union, {q.triple for q in changed} | shortcuts)
-    first = {name: first[name] + moved[name] for name in COUNTS}
-    sources = _sources_after(ns, union, changed, sources)
-    statements = constant | _sources_stated(dataset, sources)
-    growth = _growth(ns, union, statements | _values(dataset, first), before=False)
-    after = statements | _values(dataset, {n: first[n] + growth[n] for n in COUNTS})
-    return after - stored, stored - after
+    after = replace(
+        stored,
+        sources=_sources_after(ns, union, changed, stored.sources),
+        counts={name: first[name] + moved[name] for name in COUNTS},
+    )
+    growth = _growth(ns, union, after, before=False)
+    after = replace(after, counts={n: after.counts[n] + growth[n] for n in COUNTS})
+    return after.changes(stored)
 
 
-def _counts_of(statistics: set[ox.Triple]) -> dict[str, int] | None:
-    """The stored counts, or None unless each count is there once as an integer."""
-    values = [(t.predicate, t.object) for t in statistics if t.predicate in _COUNT_PREDICATES]
+def _stored_statistics(store: ox.Store, ns: Namespaces) -> _Statistics | None:
+    """The statistics in the derived graph, or None unless each count is there once."""
+    dataset, derived = ox.NamedNode(dataset_iri(ns)), ox.NamedNode(ns.named_graph("derived"))
+    skipped = ", ".join(str(p) for p in _shortcut_predicates(ns) | {SOURCE})
+    rows = store.query(
+        f"SELECT ?p ?o WHERE {{ GRAPH {derived} {{ {dataset} ?p ?o }} "
+        f"FILTER (?p NOT IN ({skipped})) }}"
+    )
+    statements = {ox.Triple(dataset, r["p"], r["o"]) for r in cast(ox.QuerySolutions, rows)}
+    counted = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {derived} {{ {dataset} {SOURCE} ?s }} }}"
+    )
+    sources = _Sources(
+        int(next(iter(cast(ox.QuerySolutions, counted)))["n"].value),
+        lambda s: ox.Quad(dataset, SOURCE, s, derived) in store,
+    )
+    values = [(t.predicate, t.object) for t in statements if t.predicate in _COUNT_PREDICATES]
     counts = {
         _COUNT_PREDICATES[p]: int(o.value)
         for p, o in values
         if isinstance(o, ox.Literal) and o.datatype == _INTEGER and o.value.isdigit()
     }
-    return counts if len(counts) == len(values) == len(COUNTS) else None
-
-
-def _values(dataset: ox.NamedNode, counts: Mapping[str, int]) -> set[ox.Triple]:
-    return {
-        ox.Triple(
-            dataset, ox.NamedNode(VOID + name), ox.Literal(str(counts[name]), datatype=_INTEGER)
-        )
-        for name in COUNTS
-    }
-
-
-def _sources_stated(dataset: ox.NamedNode, sources: Iterable[Term]) -> set[ox.Triple]:
-    return {ox.Triple(dataset, SOURCE, s) for s in sources}
+    if not len(counts) == len(values) == len(COUNTS):
+        return None
+    constant = frozenset(t for t in statements if t.predicate not in _COUNT_PREDICATES)
+    return _Statistics(dataset, constant, sources, counts)
 
 
 def _sources_after(
-    ns: Namespaces, union: _Union, changed: list[ox.Quad], before: set[Term]
-) -> set[Term]:
+    ns: Namespaces, union: _Union, changed: list[ox.Quad], before: _Sources
+) -> _Sources:
     """The source documents after the change: the typed ones of ``B``."""
     kind = ox.NamedNode(ns.term("SourceDocument"))
-    touched: set[Term] = {q.subject for q in changed if (q.predicate, q.object) == (TYPE, kind)}
-    return (before - touched) | {s for s in touched if union.has((s, TYPE, kind), before=False)}
+    touched = {q.subject for q in changed if (q.predicate, q.object) == (TYPE, kind)}
+    now: dict[Term, bool] = {s: union.has((s, TYPE, kind), before=False) for s in touched}
+    count = before.count + sum(int(now[s]) - int(s in before) for s in touched)
+    return replace(before, count=count, changed=now)
 
 
-def _first_count(
-    ns: Namespaces, union: _Union, second: Mapping[str, int], statements: set[ox.Triple]
-) -> dict[str, int]:
+def _first_count(ns: Namespaces, union: _Union, stored: _Statistics) -> dict[str, int]:
     """The first count before the change, from the stored second one.
 
     Only the ``triples`` growth depends on the values of the first count, and the
     first count's own ``void:triples`` triple is outside ``B`` whatever its value
     (the caller checked that ``C`` states none), so a placeholder stands for it.
     """
-    dataset = ox.NamedNode(dataset_iri(ns))
-    placeholder = dict.fromkeys(COUNTS, 0)
-    growth = _growth(ns, union, statements | _values(dataset, placeholder), before=True)
-    first = {name: second[name] - growth[name] for name in COUNTS}
-    growth = _growth(ns, union, statements | _values(dataset, first | {"triples": 0}), before=True)
-    return first | {"triples": second["triples"] - growth["triples"]}
+    growth = _growth(ns, union, replace(stored, counts=dict.fromkeys(COUNTS, 0)), before=True)
+    first = {name: stored.counts[name] - growth[name] for name in COUNTS}
+    growth = _growth(ns, union, replace(stored, counts=first | {"triples": 0}), before=True)
+    return first | {"triples": stored.counts["triples"] - growth["triples"]}
 
 
 def _growth(
-    ns: Namespaces, union: _Union, statistics: set[ox.Triple], *, before: bool
+    ns: Namespaces, union: _Union, statistics: _Statistics, *, before: bool
 ) -> dict[str, int]:
-    """What adding ``statistics`` to ``B`` adds to each count."""
-    typed = [t for t in statistics if t.predicate == TYPE]
-    subjects = {t.subject for t in statistics if _can_be_subject(t.subject)}
-    held = {s: union.about(s, before=before) for s in subjects}
+    """What adding ``statistics`` to ``B`` adds to each count.
+
+    The sources, one triple each, are many: they are counted, not listed.
+    """
+    dataset, sources = statistics.dataset, statistics.sources
+    few = statistics.constant | statistics.values()
+    typed = [t for t in few if t.predicate == TYPE]
+    subjects = {t.subject for t in few} | ({dataset} if sources.count else set())
+    held: dict[Term, set[ox.Triple]] = {
+        s: union.about(s, before=before) for s in subjects if _can_be_subject(s)
+    }
+    stated = {t.object for t in held.get(dataset, set()) if t.predicate == SOURCE}
+    predicates: set[Term] = {t.predicate for t in few}
+    if sources.count:
+        predicates.add(SOURCE)
     return {
-        "triples": sum(t not in held[t.subject] for t in statistics),  # type: ignore[index]
+        "triples": sum(t not in held.get(t.subject, set()) for t in few)
+        + sources.count
+        - sum(s in sources for s in stated),
         "distinctSubjects": sum(not triples for triples in held.values()),
-        "properties": _lacking(union, {t.predicate for t in statistics}, _as_predicate, before),
+        "properties": _lacking(union, predicates, _as_predicate, before),
         "classes": _lacking(union, {t.object for t in typed}, _as_class, before),
         "entities": _lacking(
             union, {t.subject for t in typed if _is_entity(ns, t.subject)}, _as_entity, before

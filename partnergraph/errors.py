@@ -91,10 +91,19 @@ class QueryRejected(BadRequest):
 
 
 class MethodNotAllowed(PartnergraphError):
-    """The HTTP method is not accepted on this route (HTTP 405)."""
+    """The HTTP method is not accepted on this route (HTTP 405).
+
+    Attributes:
+        allow: the methods the resource does take (the ``Allow`` header), when they
+            are fewer than the route's; empty: the route's.
+    """
 
     status = 405
     title = "Method not allowed"
+
+    def __init__(self, message: str, allow: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.allow = allow
 
 
 class NotAcceptable(PartnergraphError):

@@ -92,8 +92,8 @@ def apply_and_check(store: ox.Store, added: set[ox.Quad], removed: set[ox.Quad])
     assert set(curated(store)) == final
     before = derived_graph(store)
     result = rederive(store, NS, effective_added, effective_removed)
-    after = derived_graph(store)
-    assert after == materialised(store), diff(after, materialised(store))
+    after, want = derived_graph(store), materialised(store)
+    assert after == want, diff(after, want)
     assert result == (after - before, before - after)
     add_union_default_graph(store)  # what the caller does after
     return effective_added, effective_removed

@@ -152,7 +152,7 @@ def test_issue10_point9_an_oversized_chunked_post_keeps_the_connection(
     ("method", "path", "content_type", "status"),
     [
         ("POST", "/sparql", "text/plain", 415),
-        ("POST", "/sparql", "application/sparql-update", 405),
+        ("POST", "/sparql", "application/sparql-update", 401),  # no token: body unread
         ("PUT", "/sparql", DIRECT, 405),
         ("POST", "/-/health", DIRECT, 405),
     ],

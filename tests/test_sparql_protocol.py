@@ -372,12 +372,19 @@ def test_query_mixed_with_update_is_400(client: FlaskClient, request_kwargs: Any
             "content_type": "application/sparql-update",
         },
         {"method": "POST", "data": urlencode({"update": "CLEAR ALL"}), "content_type": FORM},
-        {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
     ],
 )
-def test_updates_are_refused_with_a_message(client: FlaskClient, request_kwargs: Any) -> None:
+def test_an_update_without_a_token_is_401_with_a_message(
+    client: FlaskClient, request_kwargs: Any
+) -> None:
     response = client.open("/sparql", **request_kwargs)
-    assert "Update is not accepted" in error(response, 405)
+    assert "Nothing was changed" in error(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_update_by_get_is_405(client: FlaskClient) -> None:
+    response = client.get("/sparql", query_string={"update": "CLEAR ALL"})
+    assert "never by GET" in error(response, 405)
     assert "POST" in response.headers["Allow"]
 
 

@@ -3,12 +3,14 @@
 The suite is the manifest ``sparql/sparql11/protocol/manifest.ttl`` of
 https://github.com/w3c/rdf-tests (read at commit ad541a5f0479f0798608c4801369d97b8e08b36f):
 each case is a request in prose and the response it expects. Every case that
-applies to a read-only endpoint has its own test here, ``test_<case>``, written
-from the case's description (the suite's text is not copied). The cases that
-expect an update to succeed do not apply: this endpoint is read-only and refuses
-every update with a 405 (``test_sparql_protocol.py`` checks that). The cases
-that expect an update to be *refused* with a 4xx do apply, and are covered: a
-read-only endpoint must refuse them too, whatever the reason it gives.
+applies has its own test here, ``test_<case>``, written from the case's
+description (the suite's text is not copied). The cases that expect an update to
+succeed write the default graph, which partnergraph never writes (it is the union
+of the named graphs; every fact goes into the named graph of its source): they
+are refused with a 400 and do not apply as written; the update path itself is
+walked case by case in ``test_w3c_update.py``. The cases that expect an update to
+be *refused* with a 4xx are covered here, sent with a write token so that the
+refusal is about the update, not about who sends it.
 
 ``test_every_case_of_the_manifest_is_covered_or_does_not_apply`` keeps the lists
 honest: when the manifest gains a case, add its name to ``MANIFEST`` and then to
@@ -31,6 +33,8 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from partnergraph.writes.tokens import Tokens
 
 from .paths import BASE, DATA
 from .webapp import BACKENDS, web_app
@@ -113,7 +117,11 @@ COVERED = (
     "bad_update_dataset_conflict",
 )
 
-_WRITES = "expects an update to succeed (2xx); this endpoint is read-only and answers 405"
+_WRITES = (
+    "expects an update of the default graph to succeed (2xx); partnergraph never writes "
+    "the default graph (the union of the named graphs) and answers 400; the update path "
+    "is walked in test_w3c_update.py"
+)
 
 #: The cases that do not apply to a read-only endpoint, and why.
 NOT_APPLICABLE = {
@@ -142,8 +150,18 @@ def client(
 ) -> Iterator[FlaskClient]:
     """A client of an app over the suite's three graphs, on each store backend."""
     output = tmp_path_factory.mktemp(f"w3c-{request.param}")
-    with web_app(request.param, output, graph_dir=DATA / "protocol") as app:
-        yield app.test_client()
+    tokens = output / "tokens.json"
+    token = Tokens(tokens, "https://w3id.org/partnergraph/").create("w3c")
+    with web_app(
+        request.param,
+        output,
+        graph_dir=DATA / "protocol",
+        tokens_file=tokens,
+        changes_dir=output / "changes",
+    ) as app:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"  # a writer's client
+        yield client
 
 
 def ask_both(first: str, second: str) -> str:
@@ -403,7 +421,7 @@ def test_bad_update_get(client: FlaskClient) -> None:
 def test_bad_multiple_updates(client: FlaskClient) -> None:
     """Two updates in one form."""
     body = urlencode([("update", "CLEAR NAMED"), ("update", "CLEAR DEFAULT")])
-    assert refused(client.post("/sparql", data=body, content_type=FORM)) == 405
+    assert refused(client.post("/sparql", data=body, content_type=FORM)) == 400
 
 
 def test_bad_update_wrong_media_type(client: FlaskClient) -> None:
@@ -421,13 +439,13 @@ def test_bad_update_non_utf8(client: FlaskClient) -> None:
     response = client.post(
         "/sparql", data="CLEAR NAMED".encode("utf-16"), content_type=UPDATE + "; charset=UTF-16"
     )
-    assert refused(response) == 405
+    assert refused(response) == 415
 
 
 def test_bad_update_syntax(client: FlaskClient) -> None:
     """An update that does not parse."""
     body = urlencode({"update": "CLEAR XYZ"})
-    assert refused(client.post("/sparql", data=body, content_type=FORM)) == 405
+    assert refused(client.post("/sparql", data=body, content_type=FORM)) == 400
 
 
 def test_bad_update_dataset_conflict(client: FlaskClient) -> None:
@@ -441,7 +459,7 @@ WHERE { ?who foaf:givenName "Bill" }"""
         data=update,
         content_type=UPDATE,
     )
-    assert refused(response) == 405
+    assert refused(response) == 400
 
 
 # --- the protocol's dataset against the query's (§2.1.4), beyond the suite ------------------

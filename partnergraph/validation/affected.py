@@ -21,6 +21,7 @@ nodes are too many for a partial run to be worth it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,10 +34,20 @@ from partnergraph.terms import rdflib_graph
 from partnergraph.validation.compiled import CompiledShapes, UnsupportedShapes, compile_shapes
 from partnergraph.validation.compiled.queries import focus_enumeration
 from partnergraph.validation.findings import Finding
-from partnergraph.validation.reach import RDF_TYPE, RDFS_SUBCLASS, THIS, Read, shape_reads
+from partnergraph.validation.reach import (
+    RDF_TYPE,
+    RDFS_SUBCLASS,
+    THIS,
+    Read,
+    Term,
+    shape_reads,
+    task_reads,
+)
 
 #: Above this many changed triples, everything is validated.
 MAX_CHANGES = 5000
+#: How many matching triples one query of a read lists.
+ROWS_PER_QUERY = 500
 #: Above this many affected focus nodes, everything is validated (a partial run of
 #: 2 000 nodes takes about as long as a full run of 100 000 triples).
 MAX_NODES = 2000
@@ -89,13 +100,17 @@ class ChangeValidator:
         self.reads: tuple[Read, ...] | None = None
         self.unsupported = ""
         try:
-            self.reads = shape_reads(shapes)
             if choice != "pyshacl":
                 self.compiled = compile_shapes(shapes)
+                self.reads = task_reads((task.spec, task.classes) for task in self.compiled.tasks)
+            else:
+                self.reads = shape_reads(shapes)
         except UnsupportedShapes as exc:
             if choice == "compiled":
                 raise ConfigurationError(f"validator 'compiled' cannot run: {exc}") from exc
             self.unsupported = str(exc)
+            with contextlib.suppress(UnsupportedShapes):  # Oxigraph refused a query rdflib reads
+                self.reads = shape_reads(shapes)
         self.by_predicate: dict[str, list[Read]] = {}
         self.any_predicate: list[Read] = []
         for read in self.reads or ():
@@ -116,6 +131,8 @@ class ChangeValidator:
         after: ox.Store,
         added: Collection[ox.Quad],
         removed: Collection[ox.Quad],
+        *,
+        default_is_union: bool = False,
     ) -> Affected:
         """The focus nodes whose findings the change can change.
 
@@ -125,6 +142,9 @@ class ChangeValidator:
                 graph included.
             added: the quads the change adds, derived ones included.
             removed: the quads the change removes, derived ones included.
+            default_is_union: the default graph of both stores holds the union of
+                their named graphs (a snapshot's store and its candidate): it is
+                read alone, many times faster than the union of every graph.
 
         Returns:
             The affected focus nodes, or everything.
@@ -139,22 +159,15 @@ class ChangeValidator:
         if any(t.predicate == RDFS_SUBCLASS for _store, t in changes):
             return Affected(everything=True, reason="the change touches rdfs:subClassOf")
         subclasses = _subclasses(after, self.reads) if _types(changes) else {}
-        found = _Found(after, self.max_nodes)
+        found = _Found(after, self.max_nodes, default_is_union)
         for store, triple in changes:
-            for read in self._candidates(triple):
-                binding = read.pattern.bind(triple, subclasses)
-                if binding is None:
-                    continue
-                if read.opaque or not read.anchored:
-                    found.focus_of(read.classes)
-                elif THIS in binding:
-                    found.add(binding[THIS])
-                else:
-                    found.query(store, read, binding)
-                if found.overflow:
-                    return Affected(
-                        everything=True, reason=f"more than {self.max_nodes} focus nodes"
-                    )
+            found.match(store, triple, self._candidates(triple), subclasses)
+            if found.overflow:
+                break
+        else:
+            found.joined()
+        if found.overflow:
+            return Affected(everything=True, reason=f"more than {self.max_nodes} focus nodes")
         return found.result()
 
     def _candidates(self, triple: ox.Triple) -> Iterable[Read]:
@@ -166,11 +179,19 @@ class ChangeValidator:
         )
         return [*named, *self.any_predicate]
 
-    def findings(self, after: ox.Store, affected: Affected) -> list[Finding]:
-        """The findings about the affected focus nodes in ``after`` (all, for everything)."""
+    def findings(
+        self, after: ox.Store, affected: Affected, *, default_is_union: bool = False
+    ) -> list[Finding]:
+        """The findings about the affected focus nodes in ``after`` (all, for everything).
+
+        Args:
+            after: the data after the change.
+            affected: what :meth:`affected` found.
+            default_is_union: as for :meth:`affected`.
+        """
         focus = None if affected.everything else affected.nodes
         if self.compiled is not None:
-            return self.compiled.run(after, focus=focus)
+            return self.compiled.run(after, focus=focus, default_is_union=default_is_union)
         from partnergraph.validation.pyshacl_engine import validate_with_pyshacl  # loads slowly
 
         return validate_with_pyshacl(rdflib_graph(after), self.shapes, focus=focus)
@@ -181,12 +202,15 @@ class ChangeValidator:
         after: ox.Store,
         added: Collection[ox.Quad],
         removed: Collection[ox.Quad],
+        *,
+        default_is_union: bool = False,
     ) -> list[Finding]:
         """The findings about the focus nodes the change affects, in ``after``.
 
         See :meth:`affected` for the arguments.
         """
-        return self.findings(after, self.affected(before, after, added, removed))
+        affected = self.affected(before, after, added, removed, default_is_union=default_is_union)
+        return self.findings(after, affected, default_is_union=default_is_union)
 
 
 def affected_focus(
@@ -195,6 +219,8 @@ def affected_focus(
     shapes: Graph,
     added: Collection[ox.Quad],
     removed: Collection[ox.Quad],
+    *,
+    default_is_union: bool = False,
 ) -> Affected:
     """The focus nodes whose findings a change can change.
 
@@ -208,11 +234,14 @@ def affected_focus(
         shapes: the shapes graph.
         added: the quads the change adds, derived ones included.
         removed: the quads the change removes, derived ones included.
+        default_is_union: the default graph of both stores holds the union of their
+            named graphs (see :meth:`ChangeValidator.affected`).
 
     Returns:
         The affected focus nodes, or everything.
     """
-    return ChangeValidator(shapes, "pyshacl").affected(before, after, added, removed)
+    validator = ChangeValidator(shapes, "pyshacl")
+    return validator.affected(before, after, added, removed, default_is_union=default_is_union)
 
 
 def validate_change(
@@ -223,6 +252,7 @@ def validate_change(
     removed: Collection[ox.Quad],
     *,
     choice: str = "auto",
+    default_is_union: bool = False,
 ) -> list[Finding]:
     """The findings about the focus nodes a change affects, in ``after``.
 
@@ -236,6 +266,8 @@ def validate_change(
         added: the quads the change adds, derived ones included.
         removed: the quads the change removes, derived ones included.
         choice: ``compiled``, ``pyshacl`` or ``auto``.
+        default_is_union: the default graph of both stores holds the union of their
+            named graphs (see :meth:`ChangeValidator.affected`).
 
     Returns:
         The findings, sorted: every finding of ``after`` when everything is affected.
@@ -243,7 +275,13 @@ def validate_change(
     Raises:
         ConfigurationError: ``compiled`` was asked for and a shape is outside its subset.
     """
-    return ChangeValidator(shapes, choice).validate(before, after, added, removed)
+    validator = ChangeValidator(shapes, choice)
+    return validator.validate(before, after, added, removed, default_is_union=default_is_union)
+
+
+def _listable(term: Term) -> bool:
+    """Whether pyoxigraph writes ``term`` as SPARQL a VALUES block can hold."""
+    return isinstance(term, ox.NamedNode | ox.Literal)
 
 
 def _triple(quad: ox.Quad) -> ox.Triple:
@@ -256,32 +294,40 @@ def _types(changes: list[tuple[ox.Store, ox.Triple]]) -> bool:
 
 def _subclasses(store: ox.Store, reads: Iterable[Read]) -> dict[str, frozenset[str]]:
     """The classes ``rdfs:subClassOf*`` each class of an instance pattern, itself included."""
-    classes = {
-        r.pattern.object.value
-        for r in reads
-        if r.pattern.instance and isinstance(r.pattern.object, ox.NamedNode)
-    }
-    found: dict[str, set[str]] = {c: {c} for c in classes}
-    if classes:
-        values = " ".join(f"<{c}>" for c in sorted(classes))
-        rows = store.query(
-            f"SELECT ?c ?sub WHERE {{ VALUES ?c {{ {values} }} ?sub {RDFS_SUBCLASS}+ ?c }}",
-            use_default_graph_as_union=True,
-        )
-        for row in rows:  # type: ignore[union-attr]
-            if isinstance(row["sub"], ox.NamedNode):
-                found[row["c"].value].add(row["sub"].value)
-    return {c: frozenset(subs) for c, subs in found.items()}
+    below: dict[str, set[str]] = {}
+    for quad in store.quads_for_pattern(None, RDFS_SUBCLASS, None):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+            below.setdefault(quad.object.value, set()).add(quad.subject.value)
+    found: dict[str, frozenset[str]] = {}
+    for read in reads:
+        cls = read.pattern.object
+        if read.pattern.instance and isinstance(cls, ox.NamedNode) and cls.value not in found:
+            closure, todo = {cls.value}, [cls.value]
+            while todo:
+                for sub in below.get(todo.pop(), ()):
+                    if sub not in closure:
+                        closure.add(sub)
+                        todo.append(sub)
+            found[cls.value] = frozenset(closure)
+    return found
 
 
 class _Found:
-    """The affected nodes as they are found, with the queries that find them once."""
+    """The affected nodes as they are found.
 
-    def __init__(self, after: ox.Store, limit: int) -> None:
+    The reads that join a changed triple to its focus nodes through other triples
+    are queried together at the end, one query per read and store, with the
+    values of every triple that matched the read listed (a blank node is bound
+    alone instead: it cannot be written into a query).
+    """
+
+    def __init__(self, after: ox.Store, limit: int, default_is_union: bool) -> None:
         self.after = after
         self.limit = limit
+        self.union = not default_is_union
         self.nodes: set[Any] = set()
-        self.asked: set[tuple[int, str, tuple[tuple[str, str], ...]]] = set()
+        self.pending: dict[tuple[int, Read], set[tuple[Term, ...]]] = {}
+        self.stores: dict[int, ox.Store] = {}
         self.classes: set[tuple[str, ...]] = set()
 
     @property
@@ -292,15 +338,47 @@ class _Found:
         if isinstance(node, ox.NamedNode | ox.BlankNode):
             self.nodes.add(node)
 
-    def query(self, store: ox.Store, read: Read, binding: dict[ox.Variable, Any]) -> None:
-        """Add the focus nodes ``read`` joins a triple (its ``binding``) to, in ``store``."""
-        text = read.query(binding)
-        key = (id(store), text, tuple(sorted((str(v), str(t)) for v, t in binding.items())))
-        if key in self.asked:
-            return
-        self.asked.add(key)
-        used = {v: binding[v] for v in read.linked(binding)}
-        for row in store.query(text, use_default_graph_as_union=True, substitutions=used):  # type: ignore[union-attr]
+    def match(
+        self,
+        store: ox.Store,
+        triple: ox.Triple,
+        reads: Iterable[Read],
+        subclasses: dict[str, frozenset[str]],
+    ) -> None:
+        """Add the focus nodes a changed triple (in ``store``) is read for directly,
+        and note the reads that join it to its focus nodes through other triples."""
+        for read in reads:
+            binding = read.pattern.bind(triple, subclasses)
+            if binding is None:
+                continue
+            if read.opaque or not read.anchored:
+                self.focus_of(read.classes)
+            elif THIS in binding:
+                self.add(binding[THIS])
+            else:
+                self.stores[id(store)] = store
+                row = tuple(binding[v] for v in read.linked(binding))
+                self.pending.setdefault((id(store), read), set()).add(row)
+
+    def joined(self) -> None:
+        """Add the focus nodes of every noted triple; stop early on overflow."""
+        for (key, read), rows in self.pending.items():
+            store = self.stores[key]
+            variables = read.linked(read.pattern.variables())
+            listed = sorted((r for r in rows if all(_listable(t) for t in r)), key=str)
+            for start in range(0, len(listed), ROWS_PER_QUERY):
+                self._select(store, read.query(variables, listed[start : start + ROWS_PER_QUERY]))
+            for row in rows.difference(listed):
+                values = dict(zip(variables, row, strict=True))
+                self._select(store, read.query(variables, None), values)
+            if self.overflow:
+                return
+
+    def _select(
+        self, store: ox.Store, query: str, values: dict[ox.Variable, Any] | None = None
+    ) -> None:
+        rows = store.query(query, use_default_graph_as_union=self.union, substitutions=values or {})
+        for row in rows:  # type: ignore[union-attr]
             self.add(row["this"])
 
     def focus_of(self, classes: tuple[str, ...]) -> None:
@@ -310,7 +388,7 @@ class _Found:
         self.classes.add(classes)
         rows = self.after.query(
             f"SELECT ?this WHERE {{ {focus_enumeration(classes)} }}",
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=self.union,
         )
         for row in rows:  # type: ignore[union-attr]
             self.add(row["this"])

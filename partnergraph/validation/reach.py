@@ -135,17 +135,30 @@ class Read:
     anchored: bool = True
     opaque: bool = False
 
-    def linked(self, bound: Iterable[ox.Variable]) -> list[ox.Variable]:
+    def linked(self, bound: Iterable[ox.Variable]) -> tuple[ox.Variable, ...]:
         """The variables of ``bound`` that ``joint`` uses, in order."""
         used = {v for p in self.joint for v in p.variables()}
-        return sorted(set(bound) & used, key=str)
+        return tuple(sorted(set(bound) & used, key=str))
 
-    def query(self, bound: Iterable[ox.Variable]) -> str:
-        """The SELECT giving the focus nodes, once the :meth:`linked` variables of
-        ``bound`` are substituted (Oxigraph substitutes projected variables only)."""
+    def query(
+        self, variables: tuple[ox.Variable, ...], rows: Iterable[tuple[Term, ...]] | None
+    ) -> str:
+        """The SELECT of the focus nodes ``joint`` joins given values to.
+
+        Args:
+            variables: the :meth:`linked` variables of a matching triple.
+            rows: their values, one row per matching triple, IRIs and literals only
+                (pyoxigraph writes each in SPARQL syntax, so a value cannot change
+                the query); or None to bind the values of one triple with
+                ``substitutions`` (a blank node cannot be written into a query):
+                the variables are then projected, as Oxigraph requires.
+        """
         text = " ".join(p.sparql() for p in self.joint)
-        projected = " ".join(str(v) for v in self.linked(bound))
-        return f"SELECT DISTINCT ?this {projected} WHERE {{ {text} }}"
+        names = " ".join(str(v) for v in variables)
+        if rows is None:
+            return f"SELECT DISTINCT ?this {names} WHERE {{ {text} }}"
+        values = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
+        return f"SELECT DISTINCT ?this WHERE {{ VALUES ({names}) {{ {values} }} {text} }}"
 
 
 def shape_reads(shapes: Graph) -> tuple[Read, ...]:
@@ -160,17 +173,31 @@ def shape_reads(shapes: Graph) -> tuple[Read, ...]:
     Raises:
         UnsupportedShapes: a shape outside the compiled engine's subset.
     """
+    return task_reads(
+        (shape, spec.targets) for spec in read_shapes(shapes) for shape in (spec, *spec.properties)
+    )
+
+
+def task_reads(tasks: Iterable[tuple[ShapeSpec, tuple[str, ...]]]) -> tuple[Read, ...]:
+    """Every read of some shapes, without repeats.
+
+    Args:
+        tasks: each shape (a node shape or a property shape of one) with the
+            target classes that bring its focus nodes, as the compiled engine
+            pairs them (:class:`~partnergraph.validation.compiled.engine.Task`).
+
+    Returns:
+        The reads.
+    """
     reads: dict[Read, None] = {}
-    for spec in read_shapes(shapes):
-        classes = spec.targets
+    for shape, classes in tasks:
         for target in classes:
             reads[Read(Pattern(THIS, RDF_TYPE, ox.NamedNode(target), instance=True))] = None
-        for shape in (spec, *spec.properties):
-            for read in _core_reads(shape):
+        for read in _core_reads(shape):
+            reads[read] = None
+        for constraint in shape.sparql:
+            for read in sparql_reads(constraint.query, classes):
                 reads[read] = None
-            for constraint in shape.sparql:
-                for read in sparql_reads(constraint.query, classes):
-                    reads[read] = None
     return tuple(reads)
 
 
@@ -238,9 +265,14 @@ class _Walk:
 
     def patterns(self) -> list[tuple[Pattern, frozenset[Pattern]]]:
         top = self.algebra
-        if top.name != "SelectQuery" or top["p"].name != "Project":
+        if top.name != "SelectQuery":
             raise Opaque("not a SELECT")
-        self.visit(top["p"]["p"], frozenset())
+        project = top["p"]
+        while project.name in {"Distinct", "Reduced", "Slice"}:
+            project = project["p"]
+        if project.name != "Project":
+            raise Opaque("a SELECT without a projection")
+        self.visit(project["p"], frozenset())
         if any(id(node) not in self.visited for node in _all(top) if node.name == "BGP"):
             raise Opaque("a group pattern the walk did not reach")
         return self.found

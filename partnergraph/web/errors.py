@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from flask import Flask, Response, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from partnergraph.errors import PartnergraphError, Unauthorized
+from partnergraph.errors import MethodNotAllowed, PartnergraphError, Unauthorized
 from partnergraph.web.negotiation import HTML, JSON, prefers_html
 from partnergraph.web.protocol import discard_body, discard_limit
 
@@ -57,7 +57,9 @@ def _partnergraph_error(exc: PartnergraphError) -> Response:
         response.headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, Unauthorized):
         response.headers["WWW-Authenticate"] = exc.challenge
-    if exc.status == 405 and request.url_rule is not None and request.url_rule.methods:
+    if isinstance(exc, MethodNotAllowed) and exc.allow:
+        response.headers["Allow"] = ", ".join(exc.allow)
+    elif exc.status == 405 and request.url_rule is not None and request.url_rule.methods:
         response.headers["Allow"] = ", ".join(sorted(request.url_rule.methods))
     return response
 

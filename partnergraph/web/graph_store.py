@@ -64,7 +64,7 @@ def store() -> Response:
             raise BadRequest("name a graph: /store?graph=IRI, or /store?default")
         return graph_document(graph)
     if graph is None and "default" in request.args:
-        raise MethodNotAllowed(_READ_ONLY_DEFAULT)
+        raise MethodNotAllowed(_READ_ONLY_DEFAULT, allow=("GET", "HEAD"))
     if method == "DELETE":
         return _delete(graph)
     if graph is None:
@@ -127,6 +127,12 @@ def _payload(graph: str) -> list[ox.Quad]:
     target = ox.NamedNode(graph)
     if request.mimetype == MULTIPART:
         quads: list[ox.Quad] = []
+        if request.form:
+            names = ", ".join(sorted(request.form))
+            raise BadRequest(
+                f"the multipart/form-data body has parts that are not files ({names}): send "
+                "each RDF document as a file part with its media type; nothing was changed"
+            )
         if not request.files:
             raise BadRequest("the multipart/form-data body holds no file")
         for part in request.files.values():

@@ -30,6 +30,7 @@ from partnergraph.formats import Kind
 from partnergraph.limits.guard import inspect_query
 from partnergraph.store.base import QueryForm, QueryRequest, QueryResult
 from partnergraph.web import protocol, service_description
+from partnergraph.web.auth import authorise
 from partnergraph.web.editor import render_editor
 from partnergraph.web.negotiation import negotiate
 from partnergraph.web.state import state
@@ -60,6 +61,8 @@ def endpoint() -> Response:
     started = time.perf_counter()
     current = state()
     settings = current.settings
+    if request.method == "POST" and request.mimetype == protocol.UPDATE_MEDIA_TYPE:
+        authorise(settings, request)  # before its body is read
     asked = protocol.read(request, settings.max_request_bytes)
     if isinstance(asked, UpdateRequest):
         return _timed(update_response(asked), started)

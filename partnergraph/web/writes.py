@@ -27,7 +27,9 @@ from partnergraph.snapshots import Snapshot
 from partnergraph.validation.report import render
 from partnergraph.validation.validate import Report
 from partnergraph.web.auth import authorise
-from partnergraph.web.negotiation import JSON, accepted
+from partnergraph.web.errors import Problem
+from partnergraph.web.errors import render as render_problem
+from partnergraph.web.negotiation import JSON, accepted, prefers_html
 from partnergraph.web.state import State, state
 from partnergraph.writes import commit
 from partnergraph.writes.commit import Written
@@ -116,10 +118,10 @@ def written_response(written: Written, status: int = 200) -> Response:
 def _refused(exc: WriteRefused) -> Response:
     settings = state().settings
     ns = Namespaces(settings.base_iri)
-    fmt = "turtle" if _prefers_turtle() else "json"
     report = exc.report
-    if not isinstance(report, Report):  # pragma: no cover - the gate always sends one
-        raise TypeError("a refused write without its report")
+    if not isinstance(report, Report) or prefers_html():
+        return render_problem(Problem(exc.status, exc.title, str(exc)))
+    fmt = "turtle" if _prefers_turtle() else "json"
     text = render(report, fmt, ns)
     if fmt == "json":
         body = json.loads(text)

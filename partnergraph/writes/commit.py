@@ -57,7 +57,7 @@ from partnergraph.statistics import DatasetStats
 from partnergraph.writes import files, log
 from partnergraph.writes.change import Change, nquads, parse_patch, patch_text
 from partnergraph.writes.gate import gate
-from partnergraph.writes.operations import Operation, run
+from partnergraph.writes.operations import Operation, keep_union, run
 from partnergraph.writes.tokens import Writer
 
 logger = logging.getLogger(__name__)
@@ -112,6 +112,11 @@ def write(
         WriteUnavailable: nothing is served yet, or the change cannot be stored.
     """
     mark = step or (lambda _name: None)
+    if settings.store == "remote":
+        raise WriteUnavailable(
+            "this server answers from a remote store, which it does not write: writes need "
+            "the embedded store (setting store: oxigraph or memory); nothing was changed"
+        )
     with write_lock(settings):
         recover(settings)
         base = snapshots.current(settings)
@@ -139,24 +144,12 @@ def _write(
     folder: Path,
     mark: Step,
 ) -> Written:
-    ns = Namespaces(settings.base_iri)
-    store = ox.Store(str(folder / snapshots.STORE))
-    change = run(operation, store, settings.base_iri)
-    _admissible(change, settings, ns, writer)
-    if not change:
-        return Written(None, base, change)
-    derived_added, derived_removed = rederive(store, ns, change.added, change.removed)
-    full = Change(
-        frozenset(_normal(store, change.added | derived_added)),
-        frozenset(change.removed | derived_removed),
-    )
-    union = _keep_union(store, full)
-    gate(settings, base, store, full)
+    applied = _apply(settings, operation, writer, base, folder)
+    if applied is None:
+        return Written(None, base, Change())
+    change, full, stats = applied
     mark("validated")
-    text = _new_nquads(base.data_file, full)
-    store.flush()
-    del store  # closes the database before it is sealed
-    sealed = _seal(settings, base, folder, _stats(base.stats, full, union), text)
+    sealed = _seal(settings, base, folder, stats, _new_nquads(base.data_file, full))
     version = sealed.version
     mark("sealed")
     previous = log.last(settings.changes_dir)
@@ -173,6 +166,37 @@ def _write(
     )
     _commit(settings, entry, change, sealed, mark)
     return Written(entry, sealed, change)
+
+
+def _apply(
+    settings: Settings, operation: Operation, writer: Writer, base: Snapshot, folder: Path
+) -> tuple[Change, Change, DatasetStats] | None:
+    """Run the operation on the candidate, derive, keep the union, and pass the gate.
+
+    Returns:
+        The curated change, the whole change (derived quads included) and the new
+        counts; None when the operation changed nothing.
+    """
+    ns = Namespaces(settings.base_iri)
+    store = ox.Store(str(folder / snapshots.STORE))
+    before = ox.Store.read_only(str(base.store))
+    try:
+        change = run(operation, store, settings.base_iri)
+        _admissible(change, settings, ns, writer)
+        if not change:
+            return None
+        derived_added, derived_removed = rederive(store, ns, change.added, change.removed)
+        full = Change(
+            frozenset(_normal(store, change.added | derived_added)),
+            frozenset(change.removed | derived_removed),
+        )
+        keep_union(store, full)
+        gate(settings, base, before, store, full)
+        stats = _stats(base.stats, full, _union_growth(before, store, full))
+        store.flush()
+        return change, full, stats
+    finally:
+        del store, before  # closes both databases, also when the write is refused
 
 
 def _admissible(change: Change, settings: Settings, ns: Namespaces, writer: Writer) -> None:
@@ -222,30 +246,14 @@ def _normal(store: ox.Store, quads: frozenset[ox.Quad]) -> list[ox.Quad]:
     return list(normal)
 
 
-def _keep_union(store: ox.Store, change: Change) -> int:
-    """Keep the store's default graph the union of its named graphs after ``change``.
-
-    Returns:
-        How many triples the default graph gained (negative when it lost some).
-    """
+def _union_growth(before: ox.Store, after: ox.Store, change: Change) -> int:
+    """How many triples the default graph (the union) gained from ``before`` to ``after``
+    (negative when it lost some): only the triples of ``change`` can differ."""
     default = ox.DefaultGraph()
-    delta = 0
-    for quad in change.removed:
-        triple = (quad.subject, quad.predicate, quad.object)
-        if not any(
-            not isinstance(q.graph_name, ox.DefaultGraph)
-            for q in store.quads_for_pattern(*triple, None)
-        ):
-            in_default = ox.Quad(*triple, default)
-            if in_default in store:
-                store.remove(in_default)
-                delta -= 1
-    for quad in change.added:
-        in_default = ox.Quad(quad.subject, quad.predicate, quad.object, default)
-        if in_default not in store:
-            store.add(in_default)
-            delta += 1
-    return delta
+    triples = {(q.subject, q.predicate, q.object) for q in change.added | change.removed}
+    return sum(
+        int(ox.Quad(*t, default) in after) - int(ox.Quad(*t, default) in before) for t in triples
+    )
 
 
 def _new_nquads(data_file: Path, change: Change) -> bytes:

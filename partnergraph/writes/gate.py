@@ -27,14 +27,16 @@ from partnergraph.validation.validate import LocatedFinding, Report, locate_find
 from partnergraph.writes.change import Change
 
 
-def gate(settings: Settings, base: Snapshot, candidate: ox.Store, change: Change) -> None:
-    """Refuse ``change`` when ``candidate`` (``base`` with the change) does not conform.
+def gate(
+    settings: Settings, base: Snapshot, before: ox.Store, candidate: ox.Store, change: Change
+) -> None:
+    """Refuse ``change`` when ``candidate`` (``base``, whose store ``before`` is, with the
+    change) does not conform.
 
     Raises:
         WriteRefused: a violation; its report holds every finding about the nodes
             the change reaches.
     """
-    before = ox.Store.read_only(str(base.store))
     validator = _validator(base.shapes_file, settings.validator)
     findings = validator.validate(before, candidate, change.added, change.removed)
     violations = [f for f in findings if f.severity == "Violation"]

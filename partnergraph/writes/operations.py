@@ -39,21 +39,38 @@ class Operation(Protocol):
 
 @dataclass(frozen=True)
 class SparqlUpdate:
-    """A SPARQL 1.1 Update."""
+    """A SPARQL 1.1 Update.
+
+    Attributes:
+        update: the prepared update.
+        union_default: the store's default graph is the union of its named graphs
+            (a snapshot's store), kept in step between the operations; False for a
+            plain dataset, whose default graph is a graph of its own.
+    """
 
     update: PreparedUpdate
+    union_default: bool = True
 
     @property
     def graphs(self) -> frozenset[str] | None:
         return self.update.graphs
 
     def run(self, store: ox.Store, base_iri: str) -> None:
-        try:
-            store.update(self.update.text, base_iri=base_iri)
-        except SyntaxError as exc:  # pragma: no cover - prepare() parsed it
-            raise BadRequest(f"the update does not parse: {exc}") from None
-        except (OSError, ValueError, RuntimeError) as exc:
-            raise BadRequest(f"the update failed: {exc}") from None
+        """Run the operations one by one, the union default graph kept in step between
+        them, so that an operation reads what the ones before it wrote."""
+        pieces = self.update.pieces
+        for number, piece in enumerate(pieces):
+            last = number == len(pieces) - 1 or not self.union_default
+            before = set() if last else _named_quads(store, piece.graphs)
+            try:
+                store.update(piece.text, base_iri=base_iri)
+            except SyntaxError as exc:  # pragma: no cover - prepare() parsed it
+                raise BadRequest(f"the update does not parse: {exc}") from None
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise BadRequest(f"the update failed: {exc}") from None
+            if not last:
+                after = _named_quads(store, piece.graphs)
+                keep_union(store, Change(frozenset(after - before), frozenset(before - after)))
 
     def summary(self) -> dict[str, object]:
         request = self.update.request
@@ -145,6 +162,22 @@ def run(operation: Operation, store: ox.Store, base_iri: str) -> Change:
     operation.run(store, base_iri)
     after = _named_quads(store, graphs)
     return Change(frozenset(after - before), frozenset(before - after))
+
+
+def keep_union(store: ox.Store, change: Change) -> None:
+    """Keep the store's default graph the union of its named graphs after ``change``."""
+    default = ox.DefaultGraph()
+    for quad in change.removed:
+        triple = (quad.subject, quad.predicate, quad.object)
+        still = any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in store.quads_for_pattern(*triple, None)
+        )
+        in_default = ox.Quad(*triple, default)
+        if not still and in_default in store:
+            store.remove(in_default)
+    for quad in change.added:
+        store.add(ox.Quad(quad.subject, quad.predicate, quad.object, default))
 
 
 def _named_quads(store: ox.Store, graphs: Iterable[str] | None) -> set[ox.Quad]:

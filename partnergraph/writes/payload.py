@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -69,11 +70,13 @@ def parse_graph(
         accepted = ", ".join(GRAPH_MEDIA_TYPES)
         shown = media_type or "no Content-Type"
         raise UnsupportedMediaType(f"a graph payload must be one of {accepted}, not {shown}")
-    if syntax is ox.RdfFormat.RDF_XML and _ENTITY.search(body):
-        raise BadRequest(
-            "the RDF/XML payload declares entities (<!ENTITY …>), which are not accepted: "
-            "their expansion can be made to take any amount of memory; write the values out"
-        )
+    if syntax is ox.RdfFormat.RDF_XML:
+        if _ENTITY.search(body):
+            raise BadRequest(
+                "the RDF/XML payload declares entities (<!ENTITY …>), which are not accepted: "
+                "their expansion can be made to take any amount of memory; write the values out"
+            )
+        _well_formed(body)
     if syntax is ox.RdfFormat.JSON_LD:
         _check_depth(body, limits.jsonld_depth)
     quads: list[ox.Quad] = []
@@ -88,6 +91,18 @@ def parse_graph(
     except SyntaxError as exc:
         raise BadRequest(f"the payload does not parse: {_syntax_message(exc)}") from None
     return quads
+
+
+def _well_formed(body: bytes) -> None:
+    """Refuse XML that is not well-formed, saying where (pyoxigraph does not)."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError as exc:
+        raise BadRequest(
+            f"the payload does not parse: line {exc.lineno}, column {exc.offset + 1}: "
+            f"{expat.ErrorString(exc.code)}"
+        ) from None
 
 
 def _named(quad: ox.Quad) -> None:

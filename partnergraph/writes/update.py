@@ -26,8 +26,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib.term import URIRef, Variable
 
-from partnergraph.errors import BadRequest, QueryRejected
-from partnergraph.store.lexer import CLOSERS, OPENERS, TokenKind, find_keyword, position, tokens
+from partnergraph.errors import BadRequest, PayloadTooLarge, QueryRejected
+from partnergraph.store.lexer import find_keyword, position
+from partnergraph.writes import update_text
 
 _DEFAULT_REFUSED = (
     "the default graph is the union of the named graphs and cannot be written: every "
@@ -52,22 +53,48 @@ class UpdateRequest:
 
 
 @dataclass(frozen=True)
-class PreparedUpdate:
-    """An update ready to run on the candidate.
+class Piece:
+    """One operation of an update, ready to run alone.
 
     Attributes:
-        text: the update to run (with the protocol's dataset as ``USING`` clauses).
+        text: the prologue in force and the operation (with the protocol's dataset).
         graphs: the named graphs it can change, or None when it can change any.
-        request: the update as the client sent it.
     """
 
     text: str
     graphs: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class PreparedUpdate:
+    """An update ready to run on the candidate, operation by operation.
+
+    Attributes:
+        pieces: its operations, in order.
+        request: the update as the client sent it.
+    """
+
+    pieces: tuple[Piece, ...]
     request: UpdateRequest
+
+    @property
+    def graphs(self) -> frozenset[str] | None:
+        """The named graphs the update can change, or None when it can change any."""
+        found: set[str] = set()
+        for piece in self.pieces:
+            if piece.graphs is None:
+                return None
+            found |= piece.graphs
+        return frozenset(found)
+
+
+#: The largest operation (other than INSERT DATA / DELETE DATA) read to know which
+#: graphs it changes: rdflib's reading of an update grows fast with its length.
+MAX_ANALYSED_CHARACTERS = 20_000
 
 
 def prepare(request: UpdateRequest, base_iri: str) -> PreparedUpdate:
-    """Check an update and work out what it can change.
+    """Check an update and work out what each of its operations can change.
 
     Args:
         request: the update and its protocol dataset.
@@ -80,6 +107,7 @@ def prepare(request: UpdateRequest, base_iri: str) -> PreparedUpdate:
         QueryRejected: ``LOAD`` or ``SERVICE``.
         BadRequest: a syntax error, an operation that writes the default graph, or
             the protocol's dataset with an operation that names its own.
+        PayloadTooLarge: a DELETE/INSERT … WHERE operation too long to analyse.
     """
     text = request.text
     if not text.strip():
@@ -96,13 +124,58 @@ def prepare(request: UpdateRequest, base_iri: str) -> PreparedUpdate:
         if token is not None:
             line, column = position(text, token.start)
             raise QueryRejected(f"{word} is not accepted (line {line}, column {column}): {why}")
+    for iri in (*request.using_graph_uris, *request.using_named_graph_uris):
+        _absolute(iri)
     _syntax(text, base_iri)
-    operations = _operations(text, base_iri)
+    pieces = tuple(_piece(op, base_iri, request) for op in update_text.operations(text))
+    return PreparedUpdate(pieces, request)
+
+
+def _absolute(iri: str) -> None:
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise BadRequest(
+            f"using-graph-uri and using-named-graph-uri take IRIs, not {iri!r}"
+        ) from None
+
+
+def _piece(op: update_text.OperationText, base_iri: str, request: UpdateRequest) -> Piece:
+    if op.data is not None:
+        graphs = _data_graphs(op, base_iri)
+        if graphs is not None:
+            return Piece(op.text, graphs)
+    if len(op.body) > MAX_ANALYSED_CHARACTERS:
+        raise PayloadTooLarge(
+            f"an update operation other than INSERT DATA or DELETE DATA may be at most "
+            f"{MAX_ANALYSED_CHARACTERS} characters; send data with INSERT DATA or the Graph "
+            "Store Protocol"
+        )
+    operations = _operations(op.text, base_iri)
     graphs = _graphs(operations)
-    run = text
+    if graphs is not None and update_text.uncertain_iris(op.text):
+        graphs = None  # compare every graph rather than trust rdflib's reading of an IRI
+    run = op.text
     if request.using_graph_uris or request.using_named_graph_uris:
-        run = _with_using(text, operations, request)
-    return PreparedUpdate(run, graphs, request)
+        run = _with_using(run, operations, request)
+    return Piece(run, graphs)
+
+
+def _data_graphs(op: update_text.OperationText, base_iri: str) -> frozenset[str] | None:
+    """The graphs of INSERT DATA / DELETE DATA, read by Oxigraph's TriG parser (fast on
+    any size); None when its quad data is not also TriG (triples without a final ``.``).
+
+    Raises:
+        BadRequest: quad data in the default graph.
+    """
+    try:
+        quads = ox.parse(f"{op.prologue}\n{op.data}", format=ox.RdfFormat.TRIG, base_iri=base_iri)
+        names = {q.graph_name for q in quads}
+    except SyntaxError:
+        return None
+    if any(isinstance(name, ox.DefaultGraph) for name in names):
+        raise BadRequest(_DEFAULT_REFUSED)
+    return frozenset(name.value for name in names if isinstance(name, ox.NamedNode))
 
 
 def _syntax(text: str, base_iri: str) -> None:
@@ -120,7 +193,10 @@ def _operations(text: str, base_iri: str) -> list[Any]:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        return list(translateUpdate(parseUpdate(text), base=base_iri).algebra)
+        parsed = parseUpdate(text)
+        if not parsed.request:  # comments or a prologue only: no operation
+            return []
+        return list(translateUpdate(parsed, base=base_iri).algebra)
     except Exception as exc:  # rdflib raises pyparsing's and its own errors
         raise BadRequest(f"the update could not be read: {exc}") from None
 
@@ -199,26 +275,9 @@ def _with_using(text: str, operations: list[Any], request: UpdateRequest) -> str
     clauses = "".join(f" USING <{iri}>" for iri in request.using_graph_uris) + "".join(
         f" USING NAMED <{iri}>" for iri in request.using_named_graph_uris
     )
-    places = _modify_wheres(text)
+    places = update_text.modify_wheres(text)
     if len(places) != len(modify):
         raise BadRequest("the update's DELETE/INSERT operations could not be given the dataset")
     for offset in reversed(places):
         text = f"{text[:offset]}{clauses} {text[offset:]}"
     return text
-
-
-def _modify_wheres(text: str) -> list[int]:
-    """Where each ``WHERE`` of a DELETE/INSERT operation starts (not DELETE WHERE)."""
-    places: list[int] = []
-    depth = 0
-    previous = ""
-    for token in tokens(text):
-        if token.kind is TokenKind.PUNCT:
-            if token.text in OPENERS:
-                depth += 1
-            elif token.text in CLOSERS:
-                depth = max(0, depth - 1)
-        elif depth == 0 and token.keyword == "WHERE" and previous != "DELETE":
-            places.append(token.start)
-        previous = token.keyword or ""
-    return places
