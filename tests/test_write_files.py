@@ -599,3 +599,20 @@ def test_every_text_is_staged_before_the_first_rename(tmp_path: Path) -> None:
         write_edits([FileEdit(first, b"new\n"), FileEdit(missing, b"new\n")])
     assert first.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.trig"]
+
+
+def test_only_files_that_may_hold_a_changed_graph_are_read() -> None:
+    from partnergraph.writes.files import _scan_graph_names
+
+    base = "https://w3id.org/partnergraph/"
+    plain = (
+        "@prefix pg: <def/> .\nGRAPH <graph/a> {\n  <id/x> pg:p 1 .\n}\n"
+        "GRAPH <https://e.org/g> {\n}\n"
+    )
+    assert _scan_graph_names(plain, base) == {base + "graph/a", "https://e.org/g"}
+    # what the scan cannot read for sure makes the file one that is parsed
+    assert _scan_graph_names("BASE <https://e.org/>\nGRAPH <a> {\n}\n", base) is None
+    assert _scan_graph_names('GRAPH <graph/a> {\n <x> <p> "a { b" .\n}\n', base) is None
+    assert _scan_graph_names("GRAPH pg:a {\n}\n", base) is None
+    assert _scan_graph_names("GRAPH <../a> {\n}\n", base) is None
+    assert _scan_graph_names("<graph/a>\n{\n}\n", base) is None

@@ -38,7 +38,9 @@ def gate(
             the change reaches.
     """
     validator = _validator(base.shapes_file, settings.validator)
-    findings = validator.validate(before, candidate, change.added, change.removed)
+    findings = validator.validate(
+        before, candidate, change.added, change.removed, default_is_union=True
+    )  # a snapshot's store and its candidate hold the union in their default graph
     violations = [f for f in findings if f.severity == "Violation"]
     if not violations:
         return
