@@ -122,6 +122,11 @@ def test_a_write_that_does_not_conform_changes_nothing(project: Project) -> None
             "vocabulary",
         ),
         (
+            f"{PROLOGUE} INSERT DATA {{ GRAPH <https://w3id.org/partnergraph/shapes/g> "
+            '{ city:lahti rdfs:label "x"@en } }',
+            "shapes",
+        ),
+        (
             f"{PROLOGUE} INSERT {{ GRAPH <{LAHTI_GRAPH}> {{ city:lahti rdfs:seeAlso [] }} }} "
             "WHERE {}",
             "blank nodes",

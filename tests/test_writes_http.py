@@ -6,6 +6,7 @@ refusal is checked to have changed nothing (no log entry, the same version).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -349,3 +350,81 @@ def test_service_description_announces_updates(client: FlaskClient) -> None:
     text = client.get("/sparql", headers={"Accept": "text/turtle"}).text
     assert "SPARQL11Update" in text
     assert "/store" in text
+
+
+def test_payload_limits_are_413_and_change_nothing(
+    template: Path, tmp_path: Path, project: Project
+) -> None:
+    small = project_from(template, tmp_path / "small", max_write_quads=3, max_request_bytes=4000)
+    s = small.settings
+    config: dict[str, Any] = {
+        name: getattr(s, name)
+        for name in (
+            "graph_dir",
+            "shapes_dir",
+            "queries_dir",
+            "output_dir",
+            "changes_dir",
+            "tokens_file",
+            "dumps",
+            "max_write_quads",
+            "max_request_bytes",
+        )
+    }
+    config["query_workers"] = 1
+    token = create(s, "tester")
+    version = snapshots.current_version(s)
+    with clean_environment():
+        client = create_app(config).test_client()
+    url = f"/store?graph={NEW_GRAPH}"
+    too_many = client.put(url, data=SOURCE_TTL, content_type="text/turtle", headers=_auth(token))
+    assert too_many.status_code == 413
+    assert "3" in too_many.get_json()["error"]["detail"]
+    big = b"# " + b"x" * 5000 + b"\n" + SOURCE_TTL
+    too_big = client.put(url, data=big, content_type="text/turtle", headers=_auth(token))
+    assert too_big.status_code == 413
+    update = client.post("/sparql", data=NEW_PARTNERSHIP, content_type=UPDATE, headers=_auth(token))
+    assert update.status_code == 413  # 6 quads, more than 3
+    _nothing_changed(small, version)
+
+
+def test_a_writes_release_of_dumps_follows_it(template: Path, tmp_path: Path) -> None:
+    with_dumps = project_from(template, tmp_path / "dumps", dumps=True)
+    s = with_dumps.settings
+    from partnergraph.build import publish
+
+    publish(s, rebuild=True)  # the template was built without dumps
+    config: dict[str, Any] = {
+        name: getattr(s, name)
+        for name in (
+            "graph_dir",
+            "shapes_dir",
+            "queries_dir",
+            "output_dir",
+            "changes_dir",
+            "tokens_file",
+            "dumps",
+        )
+    }
+    config["query_workers"] = 1
+    token = create(s, "tester")
+    with clean_environment():
+        client = create_app(config).test_client()
+    first = client.get("/dumps/latest/", follow_redirects=False).headers["Location"]
+    written = client.post(
+        "/sparql", data=NEW_PARTNERSHIP, content_type=UPDATE, headers=_auth(token)
+    )
+    assert written.status_code == 200
+    version = written.get_json()["version"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        latest = client.get("/dumps/latest/", follow_redirects=False).headers["Location"]
+        if latest != first:
+            break
+        time.sleep(0.2)
+    assert latest != first, "the release of the write's version was not written"
+    release = latest.rstrip("/").rsplit("/", 1)[-1]
+    assert version.startswith(release)
+    void = client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text
+    assert f"dumps/{release}/" in void
+    assert "/changes" in void
