@@ -141,26 +141,26 @@ class QueryOutOfMemory(PartnergraphError):
     title = "Query memory limit reached"
 
 
-class TooManyQueries(PartnergraphError):
+class RetryLater(PartnergraphError):
+    """An error the client may retry after ``retry_after`` seconds (``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TooManyQueries(RetryLater):
     """The client runs as many long queries as one client may; retry later (HTTP 429)."""
 
     status = 429
     title = "Too many long queries"
 
-    def __init__(self, message: str, retry_after: int = 1) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
-
-class EndpointBusy(PartnergraphError):
+class EndpointBusy(RetryLater):
     """As many long queries run as the endpoint allows; retry later (HTTP 503)."""
 
     status = 503
     title = "Too many long queries"
-
-    def __init__(self, message: str, retry_after: int = 1) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class StoreUnavailable(PartnergraphError):
@@ -192,15 +192,11 @@ class Forbidden(PartnergraphError):
     title = "Forbidden"
 
 
-class TooManyFailures(PartnergraphError):
+class TooManyFailures(RetryLater):
     """Too many refused authentications from one address; retry later (HTTP 429)."""
 
     status = 429
     title = "Too many failed authentications"
-
-    def __init__(self, message: str, retry_after: int = 60) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class Conflict(PartnergraphError):

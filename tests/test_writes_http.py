@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from partnergraph import snapshots
 from partnergraph.app import create_app
+from partnergraph.settings import Settings
 from partnergraph.writes import log
 from partnergraph.writes.tokens import create
 
@@ -43,6 +44,16 @@ SOURCE_TTL = b"""@prefix pg: <https://w3id.org/partnergraph/def/> .
 """
 
 
+def app_config(settings: Settings, *more: str) -> dict[str, Any]:
+    """The app's settings over a project copy (one query process)."""
+    names = ("graph_dir", "shapes_dir", "queries_dir", "output_dir", "changes_dir")
+    config: dict[str, Any] = {
+        n: getattr(settings, n) for n in (*names, "tokens_file", "dumps", *more)
+    }
+    config["query_workers"] = 1
+    return config
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built_template(tmp_path_factory.mktemp("template") / "project")
@@ -55,20 +66,7 @@ def project(template: Path, tmp_path: Path) -> Project:
 
 @pytest.fixture
 def app(project: Project) -> Iterator[Flask]:
-    s = project.settings
-    config: dict[str, Any] = {
-        name: getattr(s, name)
-        for name in (
-            "graph_dir",
-            "shapes_dir",
-            "queries_dir",
-            "output_dir",
-            "changes_dir",
-            "tokens_file",
-            "dumps",
-        )
-    }
-    config["query_workers"] = 1
+    config = app_config(project.settings)
     with clean_environment():
         yield create_app(config)
 
@@ -357,21 +355,7 @@ def test_payload_limits_are_413_and_change_nothing(
 ) -> None:
     small = project_from(template, tmp_path / "small", max_write_quads=3, max_request_bytes=4000)
     s = small.settings
-    config: dict[str, Any] = {
-        name: getattr(s, name)
-        for name in (
-            "graph_dir",
-            "shapes_dir",
-            "queries_dir",
-            "output_dir",
-            "changes_dir",
-            "tokens_file",
-            "dumps",
-            "max_write_quads",
-            "max_request_bytes",
-        )
-    }
-    config["query_workers"] = 1
+    config = app_config(s, "max_write_quads", "max_request_bytes")
     token = create(s, "tester")
     version = snapshots.current_version(s)
     with clean_environment():
@@ -394,19 +378,7 @@ def test_a_writes_release_of_dumps_follows_it(template: Path, tmp_path: Path) ->
     from partnergraph.build import publish
 
     publish(s, rebuild=True)  # the template was built without dumps
-    config: dict[str, Any] = {
-        name: getattr(s, name)
-        for name in (
-            "graph_dir",
-            "shapes_dir",
-            "queries_dir",
-            "output_dir",
-            "changes_dir",
-            "tokens_file",
-            "dumps",
-        )
-    }
-    config["query_workers"] = 1
+    config = app_config(s)
     token = create(s, "tester")
     with clean_environment():
         client = create_app(config).test_client()

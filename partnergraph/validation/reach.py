@@ -38,6 +38,7 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from partnergraph.terms import to_oxigraph
 from partnergraph.validation.compiled.model import ShapeSpec
 from partnergraph.validation.compiled.reader import read_shapes
 
@@ -338,14 +339,9 @@ class _Walk:
             if term not in self.blanks:
                 self.blanks[term] = ox.Variable(f"blank{next(self.fresh)}")
             return self.blanks[term]
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype is not None:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
+        converted = to_oxigraph(term) if isinstance(term, URIRef | Literal) else None
+        if isinstance(converted, ox.NamedNode | ox.Literal):
+            return converted
         raise Opaque(f"a property path or term {term!r}")
 
 
