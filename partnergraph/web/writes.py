@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request, url_for
 
+from partnergraph import snapshots
 from partnergraph.build import release_snapshot
 from partnergraph.errors import WriteRefused
 from partnergraph.namespaces import Namespaces
@@ -76,14 +77,24 @@ def perform(make: Callable[[], Operation], undoes: str | None = None) -> Written
 
 def _release_later(settings: Settings, made: Snapshot) -> None:
     """Write the new version's release of dumps after the answer (``/dumps/latest``
-    moves to it when it is whole); a later write's release waits for this one."""
+    moves to it when it is whole). One release at a time; when writes come faster
+    than releases, only the version still served when its turn comes is released
+    (the next release's change files span the versions in between)."""
 
     def release() -> None:
         with _RELEASING:
+            if snapshots.current_version(settings) != made.version:
+                return
+            try:
+                hold = snapshots.Hold(made.folder)  # not pruned while it is read
+            except OSError:
+                return
             try:
                 release_snapshot(settings, made)
             except Exception:  # logged: the data is served; only its dumps lag
                 logger.exception("the release of dumps of %s failed", made.version[:12])
+            finally:
+                hold.release()
 
     threading.Thread(target=release, name="release", daemon=True).start()
 

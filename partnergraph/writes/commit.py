@@ -27,6 +27,7 @@ whole or absent.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import hashlib
@@ -257,12 +258,16 @@ def _union_growth(before: ox.Store, after: ox.Store, change: Change) -> int:
 
 
 def _new_nquads(data_file: Path, change: Change) -> bytes:
-    """The sorted N-Quads of the snapshot after ``change``: ``data_file``'s lines with
-    the removed quads' lines taken out and the added ones put in."""
-    lines = set(data_file.read_bytes().splitlines(keepends=True))
-    lines.difference_update(f"{line}\n".encode() for line in nquads(change.removed))
-    lines.update(f"{line}\n".encode() for line in nquads(change.added))
-    return b"".join(sorted(lines))
+    """The sorted N-Quads of the snapshot after ``change``: ``data_file``'s sorted lines
+    with the removed quads' lines taken out and the added ones put in their places
+    (no sort of the whole: 100 000 lines cost a filter, not a sort)."""
+    lines = data_file.read_bytes().splitlines(keepends=True)
+    gone = {f"{line}\n".encode() for line in nquads(change.removed)}
+    if gone:
+        lines = [line for line in lines if line not in gone]
+    for line in nquads(change.added):
+        bisect.insort(lines, f"{line}\n".encode())
+    return b"".join(lines)
 
 
 def _seal(
