@@ -119,7 +119,12 @@ def write(
             "the embedded store (setting store: oxigraph or memory); nothing was changed"
         )
     with write_lock(settings):
-        recover(settings)
+        try:
+            recover(settings)
+        except OSError as exc:
+            raise WriteUnavailable(
+                f"a write cut off earlier cannot be finished: {exc}; nothing was changed"
+            ) from exc
         base = snapshots.current(settings)
         if base is None:
             raise WriteUnavailable("nothing is served yet: build the graph first")
@@ -179,8 +184,11 @@ def _apply(
         counts; None when the operation changed nothing.
     """
     ns = Namespaces(settings.base_iri)
-    store = ox.Store(str(folder / snapshots.STORE))
-    before = ox.Store.read_only(str(base.store))
+    try:
+        store = ox.Store(str(folder / snapshots.STORE))
+        before = ox.Store.read_only(str(base.store))
+    except OSError as exc:
+        raise WriteUnavailable(f"the write's candidate cannot be opened: {exc}") from exc
     try:
         change = run(operation, store, settings.base_iri)
         _admissible(change, settings, ns, writer)
@@ -196,6 +204,8 @@ def _apply(
         stats = _stats(base.stats, full, _union_growth(before, store, full))
         store.flush()
         return change, full, stats
+    except OSError as exc:
+        raise WriteUnavailable(f"the change cannot be stored: {exc}; nothing was changed") from exc
     finally:
         del store, before  # closes both databases, also when the write is refused
 
@@ -306,17 +316,28 @@ def _commit(
     settings: Settings, entry: log.Entry, change: Change, sealed: Snapshot, mark: Step
 ) -> None:
     pending = settings.changes_dir / PENDING
+    edits = files.plan_edits(settings.graph_dir, settings.base_iri, change.added, change.removed)
+    try:
+        staged = files.stage_edits(edits)  # a full disk or a read-only graph/ stops here
+    except OSError as exc:
+        raise WriteUnavailable(f"graph/ cannot be written: {exc}; nothing was changed") from exc
     try:
         _write_pending(pending, entry)
         mark("pending")
         log.append(settings.changes_dir, entry)
     except OSError as exc:
+        staged.discard()
         log.repair(settings.changes_dir)
         pending.unlink(missing_ok=True)
-        raise WriteUnavailable(f"the change log could not be written: {exc}") from exc
+        raise WriteUnavailable(
+            f"the change log cannot be written: {exc}; nothing was changed"
+        ) from exc
+    except BaseException:
+        staged.discard()
+        raise
     mark("logged")
     try:
-        _finish(settings, entry, change, sealed, mark)
+        _finish(settings, entry, staged, sealed, mark)
     except OSError as exc:  # committed: recover() finishes it at the next write or start
         logger.error("write %s committed but not finished: %s", entry.id[:12], exc)
         raise WriteUnavailable(
@@ -337,10 +358,13 @@ def _write_pending(pending: Path, entry: log.Entry) -> None:
 
 
 def _finish(
-    settings: Settings, entry: log.Entry, change: Change, sealed: Snapshot, mark: Step
+    settings: Settings, entry: log.Entry, staged: files.Staged, sealed: Snapshot, mark: Step
 ) -> None:
-    """Make graph/ say what the sealed snapshot holds, then serve it."""
-    _rewrite_files(settings, change)
+    """Put graph/'s staged new texts in place, then serve the sealed snapshot."""
+    try:
+        staged.apply()
+    finally:
+        staged.discard()
     mark("files")
     known = inputs.FileDigests.kept_for(settings)
     snapshots.remember_sources(settings, inputs.sources_digest(settings, known), sealed.version)
@@ -352,11 +376,6 @@ def _finish(
         snapshots.prune(settings)
 
 
-def _rewrite_files(settings: Settings, change: Change) -> None:
-    edits = files.plan_edits(settings.graph_dir, settings.base_iri, change.added, change.removed)
-    files.write_edits(edits)
-
-
 def recover(settings: Settings) -> bool:
     """Finish a write that a crash interrupted after it was committed.
 
@@ -366,6 +385,7 @@ def recover(settings: Settings) -> bool:
         True when something was finished or cleaned.
     """
     changes = settings.changes_dir
+    files.remove_stale_stages(settings.graph_dir)
     cut = log.repair(changes)
     pending = changes / PENDING
     try:
@@ -386,7 +406,7 @@ def recover(settings: Settings) -> bool:
         )
     change = parse_patch(newest.patch)
     _reconcile_files(settings, sealed, change.graphs())
-    _finish(settings, newest, Change(), sealed, lambda _name: None)
+    _finish(settings, newest, files.Staged([], []), sealed, lambda _name: None)
     logger.warning("finished change %d, interrupted by a crash", newest.number)
     return True
 
@@ -396,9 +416,11 @@ def _reconcile_files(settings: Settings, sealed: Snapshot, graphs: set[str]) -> 
     written: set[ox.Quad] = set()
     for path in data_files([settings.graph_dir]):
         written.update(
-            q
-            for q in parse_file(path, settings.base_iri)
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs
+            files.store_forms(
+                q
+                for q in parse_file(path, settings.base_iri)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs
+            )
         )
     store = ox.Store.read_only(str(sealed.store))
     wanted: set[ox.Quad] = set()

@@ -43,6 +43,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
+from partnergraph.atomic import sync_folder
 from partnergraph.errors import PartnergraphError
 from partnergraph.loader import data_files, parse_file
 from partnergraph.namespaces import Namespaces
@@ -112,20 +113,24 @@ def plan_edits(
     every_file = data_files([graph_dir])
     files = [path for path in every_file if _may_hold(path, base_iri, changed)]
     before = {path: parse_file(path, base_iri) for path in files}
-    held = {path: set(quads) for path, quads in before.items()}
+    # a file may spell a literal otherwise than the store ("P12M" for "P1Y"): quads
+    # are matched in the store's form, and removed in the file's
+    spelled = {path: store_forms(quads) for path, quads in before.items()}
+    held = {path: set(forms) for path, forms in spelled.items()}
     removals: dict[Path, set[ox.Quad]] = {}
-    for quad in sorted(minus, key=str):
-        holders = [path for path in files if quad in held[path]]
+    for form, quads in sorted(store_forms(minus).items(), key=lambda item: str(item[0])):
+        holders = [path for path in files if form in held[path]]
         if not holders:
-            raise FileEditError(f"cannot remove {quad}: no file in {graph_dir} writes it")
+            raise FileEditError(f"cannot remove {quads[0]}: no file in {graph_dir} writes it")
         for path in holders:
-            removals.setdefault(path, set()).add(quad)
+            removals.setdefault(path, set()).update(spelled[path][form])
     additions, new_graphs = _place_additions(files, before, held, minus, plus)
     edits: list[FileEdit] = []
     after = dict(held)
     for path in files:
         if path in removals or path in additions:
-            expected = held[path] - removals.get(path, set()) | set(additions.get(path, []))
+            written = set(before[path]) - removals.get(path, set())
+            expected = written | set(additions.get(path, []))
             edit = _edit_file(
                 path,
                 base_iri,
@@ -134,7 +139,7 @@ def plan_edits(
                 added=additions.get(path, []),
                 expected=expected,
             )
-            after[path] = expected
+            after[path] = set(store_forms(expected))
             if edit is not None:
                 edits.append(edit)
     taken: set[Path] = set()
@@ -146,7 +151,7 @@ def plan_edits(
         edits.append(FileEdit(path, text.encode()))
         after[path] = set(quads)
     union = set().union(*after.values())
-    if union != set().union(*held.values()) - minus | set(plus):
+    if union != set().union(*held.values()) - set(store_forms(minus)) | set(store_forms(plus)):
         raise FileEditError(
             "the planned files do not hold the data before, less removed, plus added"
         )
@@ -196,6 +201,24 @@ def _scan_graph_names(text: str, base_iri: str) -> frozenset[str] | None:
             return None
         names.add(urljoin(base_iri, reference))
     return frozenset(names)
+
+
+def store_forms(quads: Iterable[ox.Quad]) -> dict[ox.Quad, list[ox.Quad]]:
+    """Each quad as the store holds it (Oxigraph writes some typed literals in a
+    canonical form: ``"P12M"^^xsd:duration`` as ``"P1Y"``), with the quads written so."""
+    forms: dict[ox.Quad, list[ox.Quad]] = {}
+    scratch = ox.Store()
+    for quad in quads:
+        form = quad
+        if isinstance(quad.object, ox.Literal) and quad.object.datatype.value != _XSD_STRING:
+            scratch.add(quad)
+            form = next(iter(scratch))
+            scratch.remove(form)
+        forms.setdefault(form, []).append(quad)
+    return forms
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _checked(quads: Iterable[ox.Quad], what: str) -> list[ox.Quad]:
@@ -408,6 +431,61 @@ def _new_file(graph: str, quads: list[ox.Quad], prefixes: dict[str, str], base_i
     return _render(header, prefixes, sorted(quads, key=key), base_iri)
 
 
+@dataclass
+class Staged:
+    """Edits whose new texts are written and synced beside their files, not yet in place.
+
+    Attributes:
+        moves: (temporary file, target) of each new text.
+        removals: the files to delete.
+    """
+
+    moves: list[tuple[Path, Path]]
+    removals: list[Path]
+
+    def apply(self) -> None:
+        """Rename every new text into place, delete the files to delete, sync the folders.
+
+        Raises:
+            OSError: as raised (a rename that fails leaves its target as it was).
+        """
+        folders: set[Path] = set()
+        while self.moves:
+            temporary, target = self.moves[0]
+            os.rename(temporary, target)
+            self.moves.pop(0)
+            folders.add(target.parent)
+        for path in self.removals:
+            path.unlink(missing_ok=True)
+            folders.add(path.parent)
+        for folder in sorted(folders):
+            sync_folder(folder)
+
+    def discard(self) -> None:
+        """Remove the temporary files not renamed."""
+        for temporary, _ in self.moves:
+            temporary.unlink(missing_ok=True)
+        self.moves.clear()
+
+
+def stage_edits(edits: Sequence[FileEdit]) -> Staged:
+    """Write every new text to a temporary file beside its target and sync it: what can
+    fail for want of room or permission fails here, before anything is changed.
+
+    Raises:
+        OSError: as raised; no temporary file is left behind.
+    """
+    staged = Staged([], [edit.path for edit in edits if edit.text is None])
+    try:
+        for edit in edits:
+            if edit.text is not None:
+                staged.moves.append((_stage(edit.path, edit.text), edit.path))
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
 def write_edits(edits: Sequence[FileEdit]) -> None:
     """Apply edits: every new text is written and synced first, then renamed into place.
 
@@ -420,26 +498,21 @@ def write_edits(edits: Sequence[FileEdit]) -> None:
     Raises:
         OSError: as raised; no temporary file is left behind.
     """
-    staged: list[tuple[Path, Path]] = []
+    staged = stage_edits(edits)
     try:
-        for edit in edits:
-            if edit.text is not None:
-                staged.append((_stage(edit.path, edit.text), edit.path))
-        folders: set[Path] = set()
-        while staged:
-            temporary, target = staged[0]
-            os.rename(temporary, target)
-            staged.pop(0)
-            folders.add(target.parent)
-        for edit in edits:
-            if edit.text is None:
-                os.unlink(edit.path)
-                folders.add(edit.path.parent)
-        for folder in sorted(folders):
-            _sync_folder(folder)
+        staged.apply()
     finally:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        staged.discard()
+
+
+def remove_stale_stages(graph_dir: Path) -> None:
+    """Remove the temporary files a write killed between staging and renaming left."""
+    for path in graph_dir.glob(".*.tmp"):
+        if _STAGED.fullmatch(path.name):
+            path.unlink(missing_ok=True)
+
+
+_STAGED = re.compile(r"\..+\.\d+\.[0-9a-f]{8}\.tmp")
 
 
 def _stage(target: Path, data: bytes) -> Path:
@@ -457,11 +530,3 @@ def _stage(target: Path, data: bytes) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
-
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
