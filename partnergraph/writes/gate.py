@@ -11,6 +11,7 @@ with the report, every finding located in the curated files where possible.
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,8 +66,13 @@ def _compiled(turtle: bytes, choice: str) -> ChangeValidator:
 
 def _validator(path: Path, choice: str) -> ChangeValidator:
     """The shapes of a snapshot, read and analysed once per process for the same shapes
-    (every snapshot a write makes carries the shapes of the one before it)."""
-    return _compiled(path.read_bytes(), choice)
+    (every snapshot a write makes carries the shapes of the one before it); a write
+    that comes while the worker prepares them waits for that, rather than doing it too."""
+    with _PREPARING:
+        return _compiled(path.read_bytes(), choice)
+
+
+_PREPARING = threading.Lock()
 
 
 def prepare_gate(settings: Settings, base: Snapshot) -> None:
