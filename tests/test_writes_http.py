@@ -320,17 +320,40 @@ def test_post_to_the_store_makes_a_new_graph(client: FlaskClient, token: str) ->
 def test_markup_in_a_literal_is_stored_as_text_and_shown_escaped(
     client: FlaskClient, token: str
 ) -> None:
-    evil = SOURCE_TTL.replace(b"A source sent over HTTP", b"<script>alert(1)</script>")
-    assert (
-        client.put(
-            f"/store?graph={NEW_GRAPH}", data=evil, content_type="text/turtle", headers=_auth(token)
-        ).status_code
-        == 201
+    markup = "<script>alert(1)</script>"
+    evil = SOURCE_TTL.replace(b"A source sent over HTTP", markup.encode())
+    url = f"/store?graph={NEW_GRAPH}"
+    put = client.put(url, data=evil, content_type="text/turtle", headers=_auth(token))
+    assert put.status_code == 201
+    lahti = "<https://w3id.org/partnergraph/id/city/lahti>"
+    comment = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> INSERT DATA { GRAPH "
+        f'<{LAHTI_GRAPH}> {{ {lahti} rdfs:comment "{markup}"@en }} }}'
     )
-    page = client.get("/doc/source/lund-http-source", headers={"Accept": "text/html"})
-    assert page.status_code == 200
-    assert "<script>alert(1)</script>" not in page.text
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+    update = client.post("/sparql", data=comment, content_type=UPDATE, headers=_auth(token))
+    assert update.status_code == 200, update.text
+    stored = client.get(
+        "/sparql",
+        query_string={"query": f'ASK {{ ?s ?p "{markup}"@en }}'},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert stored.get_json()["boolean"] is True  # stored as the text it is
+    pages = [
+        "/doc/source/lund-http-source",
+        "/doc/city/lahti",
+        "/changes",
+        "/changes/1",
+        "/changes/2",
+        "/api/queries/describe-resource?resource=https://w3id.org/partnergraph/id/city/lahti",
+        "/?q=script",
+        "/",
+    ]
+    for path in pages:
+        page = client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
+        assert page.status_code == 200, path
+        assert markup not in page.text, f"{path} shows the markup as markup"
+    shown = client.get("/doc/city/lahti", headers={"Accept": "text/html"}).text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
 
 
 def test_undo_over_http(client: FlaskClient, project: Project, token: str) -> None:
