@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 
@@ -19,6 +20,43 @@ def write_atomically(content: bytes, target: Path) -> Path:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.write_bytes(content)
     os.replace(temporary, target)
+    return target
+
+
+def write_private(content: bytes, target: Path) -> Path:
+    """Write ``content`` to ``target`` whole or not at all, readable by its owner only, durably.
+
+    For files that hold secrets (the tokens file). :func:`write_atomically`
+    writes its temporary file with the umask's mode (usually 0644) and does not
+    sync; this one gives mode 0600 from the first byte and survives a crash: a
+    new temporary file opened with mode 0600 (``O_EXCL``, never one that someone
+    else made), the content written and synced, renamed over ``target``, the
+    folder synced. The temporary file is removed when any step fails.
+
+    Args:
+        content: the file's bytes.
+        target: the file.
+
+    Returns:
+        ``target``.
+
+    Raises:
+        OSError: the folder cannot be written, or ``target`` cannot be replaced
+            (a folder, say); ``target`` is then unchanged.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    sync_folder(target.parent)
     return target
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from partnergraph.atomic import write_private
 from partnergraph.settings import Settings, load
 from partnergraph.writes import tokens, tokens_cli
 from partnergraph.writes.tokens import TokenError, Tokens, Writer
@@ -104,7 +105,7 @@ def test_write_private_leaves_nothing_behind_when_it_fails(tmp_path: Path) -> No
     target.mkdir()
     (target / "inside").write_text("x")
     with pytest.raises(IsADirectoryError):  # a file cannot replace a folder
-        tokens.write_private(b"{}", target)
+        write_private(b"{}", target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder"]
 
 

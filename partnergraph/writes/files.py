@@ -47,15 +47,8 @@ from partnergraph.atomic import sync_folder
 from partnergraph.errors import PartnergraphError
 from partnergraph.loader import data_files, parse_file
 from partnergraph.namespaces import Namespaces
-from partnergraph.writes.trig_blocks import (
-    RDF_TYPE,
-    ModelError,
-    Names,
-    Pair,
-    TrigText,
-    namespace_of,
-    render_statement,
-)
+from partnergraph.writes.trig_blocks import ModelError, TrigText
+from partnergraph.writes.trig_terms import RDF_TYPE, Names, Pair, namespace_of, render_statement
 
 log = logging.getLogger(__name__)
 

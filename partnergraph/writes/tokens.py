@@ -46,6 +46,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from partnergraph.atomic import write_private
 from partnergraph.errors import ConfigurationError
 from partnergraph.settings import Settings
 
@@ -380,46 +381,6 @@ class Tokens:
             yield
         finally:
             os.close(fd)
-
-
-def write_private(content: bytes, target: Path) -> Path:
-    """Write ``content`` to ``target`` whole or not at all, readable by its owner only.
-
-    :func:`partnergraph.atomic.write_atomically` writes its temporary file with
-    the umask's mode (usually 0644) and does not sync; a tokens file needs mode
-    0600 from the first byte and to survive a crash, so: a new temporary file
-    opened with mode 0600 (``O_EXCL``, never one that someone else made), the
-    content written and synced, renamed over ``target``, the folder synced.
-
-    Args:
-        content: the file's bytes.
-        target: the file.
-
-    Returns:
-        ``target``.
-
-    Raises:
-        OSError: the folder cannot be written; ``target`` is then unchanged.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        raise
-    folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
-    return target
 
 
 def _parse(document: Any, path: Path) -> tuple[_Entry, ...]:

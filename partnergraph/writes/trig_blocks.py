@@ -12,7 +12,8 @@ the statements whose triples change: every other byte stays as it was.
 
 Inside a rewritten statement an unchanged predicate line is kept verbatim (only
 its closing ``;`` or ``.`` adjusted); a changed line keeps the text of the
-objects it keeps and writes new ones with :class:`Names`.
+objects it keeps and writes new ones with
+:class:`~partnergraph.writes.trig_terms.Names`.
 Comments on lines that are not kept verbatim move to the top of the statement.
 A text that does not fit this model (two statements on a line, blank nodes,
 collections, triples outside a GRAPH block) raises :class:`ModelError`; the
@@ -28,6 +29,19 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from partnergraph.writes.trig_terms import (
+    RDF_TYPE,
+    Names,
+    Object,
+    Pair,
+    Row,
+    close_rows,
+    group,
+    namespace_of,
+    render_statement,
+    sort_pairs,
+)
+
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\r\n]*)
     |(?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\"
@@ -41,19 +55,6 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")
-_LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*\Z")
-_RELATIVE = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9_~.-]*(?:/[A-Za-z0-9_~-][A-Za-z0-9_~.-]*)*/?\Z")
-_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f\x85\u2028\u2029]')
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_BARE = {  # datatypes Turtle writes without quotes, and the lexical forms it reads back
-    XSD + "integer": re.compile(r"[+-]?[0-9]+\Z"),
-    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
-    XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z"),
-    XSD + "boolean": re.compile(r"(?:true|false)\Z"),
-}
-_WIDTH = 100  # the column the files wrap long object lists at
 _DIRECTIVES = {"@prefix": 3, "@base": 2, "prefix": 2, "base": 1}  # tokens after the keyword
 
 
@@ -290,7 +291,8 @@ class TrigText:
 
         An added quad goes into the first statement of its subject in its graph,
         else into a new statement at the end of the graph's first block here that
-        describes a subject in the same namespace (see :func:`namespace_of`), else
+        describes a subject in the same namespace (see
+        :func:`~partnergraph.writes.trig_terms.namespace_of`), else
         at the end of the graph's first block. A
         statement left without triples goes with its comment lines and a blank
         line; so does a GRAPH block left without statements (with the comment
@@ -318,11 +320,6 @@ class TrigText:
         for quad in removed:
             edit.remove(quad)
         return edit.text()
-
-
-def namespace_of(iri: str) -> str:
-    """An IRI up to its last ``/`` or ``#``: ``{base}id/partnership/`` for a partnership."""
-    return iri[: max(iri.rfind("/"), iri.rfind("#")) + 1]
 
 
 def _graph(quad: ox.Quad) -> str:
@@ -467,7 +464,7 @@ class _Edit:
             return ""
         indent = _indent(doc.lines[st.subject_line])
         step = _indent(doc.lines[st.parts[0].first_line]) if st.line_run else indent + "    "
-        rows: list[Row] = []
+        rows: list[Row[_Part]] = []
         for part in st.parts:
             kept = self.kept[id(part)]
             texts = [t for t, o in zip(part.objects, part.object_terms, strict=True) if o in kept]
@@ -499,10 +496,10 @@ class _Edit:
                 own = _indent(doc.lines[source.first_line]) if st.line_run else step
                 pieces.append((names.row(row, own, nl) + " ", nl))
         head = doc.lines[st.subject_line] if st.line_run else indent + st.subject_text + nl
-        return "".join(c + nl for c in moved) + head + _close(pieces)
+        return "".join(c + nl for c in moved) + head + close_rows(pieces)
 
 
-def _place(rows: list[Row], predicate: ox.NamedNode, obj: Object, names: Names) -> bool:
+def _place(rows: list[Row[_Part]], predicate: ox.NamedNode, obj: Object, names: Names) -> bool:
     """Put an added object in a row of its predicate, or a new row beside them.
 
     A row emptied by this change takes it first (a replaced value stays where it
@@ -519,7 +516,7 @@ def _place(rows: list[Row], predicate: ox.NamedNode, obj: Object, names: Names) 
         return False
     full = [r for r in same if r.objects]
     if len(full) < len(same):
-        target: Row | None = next(r for r in same if not r.objects)
+        target: Row[_Part] | None = next(r for r in same if not r.objects)
     elif len(full) > 1 and all(len(r.objects) == 1 for r in full):
         target = None
     elif len(full) > 1 or len(full[0].objects) > 1:
@@ -528,7 +525,7 @@ def _place(rows: list[Row], predicate: ox.NamedNode, obj: Object, names: Names) 
         literal = isinstance(obj, ox.Literal) or isinstance(full[0].objects[0], ox.Literal)
         target = None if literal else full[0]
     if target is None:
-        row = Row(predicate, same[0].text, [obj], [names.term(obj)], None)
+        row: Row[_Part] = Row(predicate, same[0].text, [obj], [names.term(obj)], None)
         rows.insert(rows.index(full[-1]) + 1, row)
     else:
         target.objects.append(obj)
@@ -571,165 +568,3 @@ def _assemble(
             out.append(doc.lines[i])
         i += 1
     return "".join(out)
-
-
-# ---- writing terms and statements ------------------------------------------------------
-
-Object = ox.NamedNode | ox.Literal
-Pair = tuple[ox.NamedNode, Object]
-
-
-@dataclass
-class Row:
-    """One predicate line of a statement: the predicate, its objects and their text.
-
-    Attributes:
-        source: the part of an existing statement it comes from, else None.
-    """
-
-    predicate: ox.NamedNode
-    text: str
-    objects: list[Object]
-    texts: list[str]
-    source: _Part | None
-
-
-class Names:
-    """Writes terms in Turtle as the curated files do.
-
-    IRIs as prefixed names where a declared prefix leaves a plain local part
-    (letters, digits, ``_`` and ``-``, not starting with ``-``), else as ``<...>``,
-    relative to the base when the rest is plain path segments (so that it
-    resolves back exactly); literals quoted and escaped, numbers and booleans
-    bare when Turtle reads them back unchanged, datatypes compacted.
-
-    Args:
-        prefixes: prefix name to namespace IRI (absolute).
-        base: the base IRI the text is parsed with.
-    """
-
-    def __init__(self, prefixes: dict[str, str], base: str | None) -> None:
-        by_length = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
-        self._prefixes = [(iri, name) for name, iri in by_length]
-        plain = base is not None and base.endswith("/") and not {"?", "#"} & set(base)
-        self._base = base if plain else None
-
-    def term(self, term: Object) -> str:
-        """An IRI or a literal."""
-        return self.iri(term.value) if isinstance(term, ox.NamedNode) else self.literal(term)
-
-    def predicate(self, term: ox.NamedNode) -> str:
-        """A predicate: ``a`` for rdf:type."""
-        return "a" if term.value == RDF_TYPE else self.iri(term.value)
-
-    def iri(self, iri: str) -> str:
-        """An IRI, as a prefixed name if one fits."""
-        for namespace, name in self._prefixes:
-            if iri.startswith(namespace) and _LOCAL.match(iri, len(namespace)):
-                return f"{name}:{iri[len(namespace) :]}"
-        return self.ref(iri)
-
-    def ref(self, iri: str) -> str:
-        """An IRI in angle brackets, relative to the base where that is safe."""
-        if self._base and iri.startswith(self._base) and _RELATIVE.match(iri, len(self._base)):
-            return f"<{iri[len(self._base) :]}>"
-        return f"<{iri}>"
-
-    def literal(self, literal: ox.Literal) -> str:
-        """A literal, with its language tag (and direction) or datatype."""
-        value = literal.value
-        quoted = '"' + _ESCAPE.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), value) + '"'
-        if literal.language:
-            direction = f"--{literal.direction}" if literal.direction is not None else ""
-            return f"{quoted}@{literal.language}{direction}"
-        datatype = literal.datatype.value
-        if datatype == XSD + "string":
-            return quoted
-        bare = _BARE.get(datatype)
-        return value if bare and bare.match(value) else f"{quoted}^^{self.iri(datatype)}"
-
-    @staticmethod
-    def row(row: Row, indent: str, newline: str) -> str:
-        """A row, indented, without its closing ``;`` or ``.``.
-
-        Comma-separated objects that would run past column 100 continue on lines
-        indented four spaces more, as the files wrap long lists.
-        """
-        text = indent + row.text + " " + row.texts[0]
-        for more in row.texts[1:]:
-            if len(text) - text.rfind("\n") + len(more) + 3 > _WIDTH:
-                text += "," + newline + indent + "    " + more
-            else:
-                text += ", " + more
-        return text
-
-
-def sort_pairs(
-    pairs: Sequence[Pair], names: Names, order: Sequence[ox.NamedNode] = ()
-) -> list[Pair]:
-    """Pairs without repeats: ``a`` first, then the predicates of ``order`` in that
-    order, then the others; by predicate and object as written within each."""
-    rank = {p: k for k, p in enumerate(dict.fromkeys(order))}
-
-    def key(pair: Pair) -> tuple[bool, int, str, str]:
-        first = pair[0].value == RDF_TYPE
-        return (
-            not first,
-            rank.get(pair[0], len(rank)),
-            names.predicate(pair[0]),
-            names.term(pair[1]),
-        )
-
-    return sorted(dict.fromkeys(pairs), key=key)
-
-
-def group(pairs: Sequence[Pair], names: Names) -> list[Row]:
-    """Rows for pairs, predicates in first-seen order with ``a`` first.
-
-    Classes share one line; other IRIs of a predicate share one line; each
-    literal has a line of its own.
-    """
-    objects: dict[ox.NamedNode, list[Object]] = {}
-    for predicate, obj in dict.fromkeys(pairs):
-        objects.setdefault(predicate, []).append(obj)
-    order = sorted(objects, key=lambda p: p.value != RDF_TYPE)
-    rows: list[Row] = []
-    for predicate in order:
-        text = names.predicate(predicate)
-        iris = [
-            o
-            for o in objects[predicate]
-            if predicate.value == RDF_TYPE or isinstance(o, ox.NamedNode)
-        ]
-        literals = [o for o in objects[predicate] if o not in iris]
-        for chunk in ([iris] if iris else []) + [[o] for o in literals]:
-            rows.append(Row(predicate, text, chunk, [names.term(o) for o in chunk], None))
-    return rows
-
-
-def render_statement(
-    subject: str, pairs: Sequence[Pair], names: Names, *, step: str, newline: str, indent: str = ""
-) -> str:
-    """A statement in house style: subject line, ``a`` line, one line per row.
-
-    Args:
-        subject: the subject IRI.
-        pairs: its predicates and objects (see :func:`group` for the order).
-        names: how to write terms.
-        step: the indent of the predicate lines.
-        newline: the line ending.
-        indent: the indent of the subject line.
-
-    Returns:
-        Its text, every line ending with ``newline``.
-    """
-    pieces = [(names.row(row, step, newline) + " ", newline) for row in group(pairs, names)]
-    return indent + names.iri(subject) + newline + _close(pieces)
-
-
-def _close(pieces: list[tuple[str, str]]) -> str:
-    """Rows joined: each closed by ``;``, the last by ``.``."""
-    last = len(pieces) - 1
-    return "".join(
-        f"{before}{';' if k < last else '.'}{after}" for k, (before, after) in enumerate(pieces)
-    )
