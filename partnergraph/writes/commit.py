@@ -34,6 +34,7 @@ import hashlib
 import json
 import logging
 import os
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -136,6 +137,11 @@ def write(
             return _write(
                 settings, operation, writer, undoes=undoes, base=base, folder=folder, mark=mark
             )
+        except BaseException as exc:
+            # the frames the error passed through hold the candidate's store open (RocksDB
+            # writes into its folder); let them go before the folder is removed
+            traceback.clear_frames(exc.__traceback__)
+            raise
         finally:
             snapshots.discard(folder)  # gone once sealed (renamed) or refused
 
