@@ -168,11 +168,28 @@ def entries(changes_dir: Path) -> Iterator[Entry]:
 
 
 def last(changes_dir: Path) -> Entry | None:
-    """The newest whole entry, or None."""
-    found = None
-    for found in entries(changes_dir):  # noqa: B007 - the loop keeps the last
-        pass
-    return found
+    """The newest whole entry, or None: read from the end of the log (a write reads
+    its last line, not the whole history)."""
+    try:
+        stream = log_file(changes_dir).open("rb")
+    except FileNotFoundError:
+        return None
+    with stream:
+        position = stream.seek(0, os.SEEK_END)
+        tail = b""
+        while position > 0 and tail.count(b"\n") < 2:
+            step = min(_TAIL, position)
+            position -= step
+            stream.seek(position)
+            tail = stream.read(step) + tail
+    whole = tail[: tail.rfind(b"\n") + 1]
+    if not whole:
+        return None
+    start = whole.rfind(b"\n", 0, len(whole) - 1) + 1
+    return _entry(json.loads(whole[start:]))
+
+
+_TAIL = 64 * 1024
 
 
 def find(changes_dir: Path, prefix: str) -> Entry | None:
