@@ -229,8 +229,7 @@ def _parses(text: str) -> None:
 
 
 def _syntax_param(case: SyntaxCase) -> Any:
-    marks = [pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else []
-    return pytest.param(case, id=_id(case), marks=marks)
+    return pytest.param(case, id=_id(case))
 
 
 @pytest.mark.parametrize("case", [_syntax_param(c) for c in SYNTAX])

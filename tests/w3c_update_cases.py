@@ -1226,7 +1226,6 @@ class SyntaxCase:
         control: for a negative case, the nearest text that is SPARQL 1.1 Update (it
             differs at the grammar point only: the refusal is about that point).
         blank_nodes: the update writes blank nodes, which the commit refuses.
-        bug: why partnergraph answers otherwise today (the test is an xfail).
     """
 
     suite: str
@@ -1235,7 +1234,6 @@ class SyntaxCase:
     verdict: Verdict
     control: str | None = None
     blank_nodes: bool = False
-    bug: str | None = None
 
 
 def _large_request() -> str:
