@@ -91,16 +91,20 @@ def _graph() -> str | None:
     return names[0]
 
 
-def graph_document(graph: str | None) -> Response:
+def graph_document(graph: str | None, known: bool = False) -> Response:
     """A graph's triples (``graph`` None: the default graph) in the negotiated format
     (the ``format`` parameter, else ``Accept``; Turtle without either).
+
+    Args:
+        graph: the graph's IRI, or None for the default graph.
+        known: the caller has checked that the graph exists.
 
     Raises:
         NotFound: the named graph has no triples.
     """
     current = state()
     ns = Namespaces(current.settings.base_iri)
-    if graph is not None and not _exists(graph):
+    if graph is not None and not known and not graph_exists(graph):
         raise NotFound(f"there is no graph <{graph}> in this dataset")
     requested = tuple(value for value in request.args.getlist("format") if value)
     fmt = negotiate(documents.document_formats(), requested, what="a graph")
@@ -117,7 +121,8 @@ def graph_document(graph: str | None) -> Response:
     return headers.conditional(response, f"graph-{fmt.key}", headers.DATA)
 
 
-def _exists(graph: str) -> bool:
+def graph_exists(graph: str) -> bool:
+    """Whether the served data has a named graph ``graph`` (with a triple)."""
     return bool(state().service.select(_EXISTS, {"g": ox.NamedNode(graph)}, 1).rows)
 
 
@@ -144,7 +149,7 @@ def _payload(graph: str) -> list[ox.Quad]:
 
 
 def _put_or_post(graph: str, replace: bool) -> Response:
-    existed = _exists(graph)
+    existed = graph_exists(graph)
     written = perform(
         lambda: PutGraph(graph, _payload(graph), replace, "PUT" if replace else "POST")
     )
@@ -165,7 +170,7 @@ def _delete(graph: str | None) -> Response:
         raise BadRequest("name the graph to delete: /store?graph=IRI")
 
     def operation() -> DeleteGraph:  # after the token is checked
-        if not _exists(graph):
+        if not graph_exists(graph):
             raise NotFound(f"there is no graph <{graph}> in this dataset")
         return DeleteGraph(graph)
 

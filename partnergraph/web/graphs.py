@@ -28,14 +28,13 @@ from partnergraph.errors import NotFound
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
 from partnergraph.web import headers
-from partnergraph.web.graph_store import graph_document
+from partnergraph.web.graph_store import graph_document, graph_exists
 from partnergraph.web.negotiation import negotiate
 from partnergraph.web.state import state
 
 bp = Blueprint("graphs", __name__)
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
-_IN_GRAPH = "SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"
 _DESCRIBED = "SELECT ?p WHERE { ?source ?p ?o } LIMIT 1"
 
 
@@ -45,7 +44,7 @@ def named_graph(name: str) -> Response:
     current = state()
     ns = Namespaces(current.settings.base_iri)
     graph = ox.NamedNode(ns.named_graph(name)) if _SLUG.fullmatch(name) else None
-    if graph is None or not current.service.select(_IN_GRAPH, {"g": graph}, 1).rows:
+    if graph is None or not graph_exists(graph.value):
         raise NotFound(f"there is no named graph {request.path!r} in this dataset")
     page = _page_of(name, ns)
     html = by_key("html")
@@ -57,7 +56,7 @@ def named_graph(name: str) -> Response:
         response.headers["Cache-Control"] = headers.REDIRECT
         response.vary.add("Accept")
         return response
-    return graph_document(graph.value)
+    return graph_document(graph.value, known=True)
 
 
 def _page_of(name: str, ns: Namespaces) -> str | None:
