@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -97,8 +97,7 @@ ID_DESCRIPTION: Final = {
     "en": "The resource's id here (the end of its address). Empty for a new one: "
     "it is made from the names.",
     "sv": "Resursens id här (slutet av dess adress). Tomt för en ny: det bildas av namnen.",
-    "fi": "Resurssin tunniste täällä (osoitteen loppu). Tyhjä uudelle: se muodostetaan "
-    "nimistä.",
+    "fi": "Resurssin tunniste täällä (osoitteen loppu). Tyhjä uudelle: se muodostetaan nimistä.",
 }
 
 
@@ -119,6 +118,8 @@ class Column:
         multiple: several values in one cell (one per line).
         classes: for a reference, the classes a matched resource must have one of.
         scheme: for a choice, the concept scheme.
+        position: for one of several numbered columns of one path (``party 1``,
+            ``party 2``), its number.
         datatype: for text, the datatype of its literals (xsd:string, or None for
             language-tagged strings).
     """
@@ -135,6 +136,7 @@ class Column:
     classes: tuple[str, ...] = ()
     scheme: str | None = None
     datatype: str | None = None
+    position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -239,9 +241,9 @@ def _read(graph: Graph, prop: Node, facts: _PathFacts, inverse: bool) -> None:
     if isinstance(order, Literal):
         facts.order = min(facts.order, float(order.toPython()))
     for value in graph.objects(prop, SH.minCount):
-        facts.min_count = max(facts.min_count, int(value.toPython()))  # type: ignore[union-attr]
+        facts.min_count = max(facts.min_count, int(str(value)))
     for value in graph.objects(prop, SH.maxCount):
-        count = int(value.toPython())  # type: ignore[union-attr]
+        count = int(str(value))
         facts.max_count = count if facts.max_count is None else min(facts.max_count, count)
     datatype = graph.value(prop, SH.datatype)
     if datatype is not None:
@@ -303,7 +305,7 @@ def _expand(graph: Graph, term: str) -> str | None:
     return None
 
 
-def _columns(
+def _columns(  # noqa: PLR0917
     facts: Mapping[tuple[str, bool], _PathFacts],
     schemes: Mapping[str, str],
     dates: set[str],
@@ -322,7 +324,7 @@ def _columns(
     return columns
 
 
-def _path_columns(
+def _path_columns(  # noqa: PLR0917
     path: str,
     inverse: bool,
     f: _PathFacts,
@@ -331,69 +333,62 @@ def _path_columns(
     english_label: bool,
 ) -> list[Column]:
     local = _local(path)
-    common = {"path": path, "inverse": inverse, "descriptions": dict(f.descriptions)}
+    base = Column(local, path, dict(f.names), dict(f.descriptions), "text", inverse=inverse)
     if f.datatype == LANG_STRING or f.languages:
-        languages = f.languages or LANGUAGES
         return [
-            Column(
-                f"{local}_{lang}",
+            replace(
+                base,
+                key=f"{local}_{lang}",
                 titles={k: f"{v} ({lang})" for k, v in f.names.items()},
-                kind="text",
                 language=lang,
                 required=english_label and path == LABEL and lang == "en",
                 multiple=f.max_count != 1 and not f.unique_lang and path != LABEL,
-                **common,  # type: ignore[arg-type]
             )
-            for lang in languages
+            for lang in f.languages or LANGUAGES
         ]
-    kind, extra = _kind(path, f, schemes, dates)
+    typed = _kind(base, f, schemes, dates)
     if f.max_count is not None and 1 < f.max_count <= 3 and f.min_count == f.max_count:
         return [
-            Column(
-                f"{local}_{n}",
+            replace(
+                typed,
+                key=f"{local}_{n}",
                 titles={k: f"{v} {n}" for k, v in f.names.items()},
-                kind=kind,
                 required=True,
-                **extra,
-                **common,  # type: ignore[arg-type]
+                position=n,
             )
             for n in range(1, f.max_count + 1)
         ]
     return [
-        Column(
-            local,
-            titles=dict(f.names),
-            kind=kind,
+        replace(
+            typed,
             required=f.min_count >= 1 or path == SOURCE,
-            multiple=f.max_count != 1 and kind not in ("wikidata", "source"),
-            **extra,
-            **common,  # type: ignore[arg-type]
+            multiple=f.max_count != 1 and typed.kind not in ("wikidata", "source"),
         )
     ]
 
 
-def _kind(
-    path: str, f: _PathFacts, schemes: Mapping[str, str], dates: set[str]
-) -> tuple[str, dict[str, object]]:
+def _kind(base: Column, f: _PathFacts, schemes: Mapping[str, str], dates: set[str]) -> Column:
+    """``base`` with the kind of value its path takes."""
+    path = base.path or ""
     if path in schemes:
-        return "choice", {"scheme": schemes[path]}
+        return replace(base, kind="choice", scheme=schemes[path])
     if path in dates:
-        return "date", {}
+        return replace(base, kind="date")
     if path == SOURCE:
-        return "source", {}
+        return replace(base, kind="source")
     if any("wikidata" in p for p in f.patterns) or path == SAME_AS:
-        return "wikidata", {}
+        return replace(base, kind="wikidata")
     if any("language" in p for p in f.patterns):
-        return "language", {}
+        return replace(base, kind="language")
     if f.classes:
-        return "reference", {"classes": tuple(sorted(f.classes))}
+        return replace(base, kind="reference", classes=tuple(sorted(f.classes)))
     if f.datatype == XSD + "decimal":
-        return "decimal", {}
+        return replace(base, kind="decimal")
     if path == URL or any(p.startswith("^https?") for p in f.patterns):
-        return "url", {}
+        return replace(base, kind="url")
     if f.inverse or f.iri:
-        return "reference", {"classes": ()}
-    return "text", {"datatype": f.datatype or XSD + "string"}
+        return replace(base, kind="reference")
+    return replace(base, kind="text", datatype=f.datatype or XSD + "string")
 
 
 def _local(iri: str) -> str:
@@ -403,5 +398,3 @@ def _local(iri: str) -> str:
 def by_key(sheets: Iterable[Sheet]) -> dict[str, Sheet]:
     """The sheets by key."""
     return {s.key: s for s in sheets}
-
-

@@ -69,7 +69,7 @@ def perform(make: Callable[[], Operation], undoes: str | None = None) -> Written
     only for a writer) and run it through the gate."""
     settings = state().settings
     writer = authorise(settings, request)
-    written = commit.write(settings, make(), writer, undoes)
+    written = commit.write(settings, make(), writer, undoes=undoes)
     if written.entry is not None and settings.dumps:
         _release_later(settings, written.snapshot)
     return written

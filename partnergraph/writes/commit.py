@@ -90,8 +90,10 @@ def write(
     settings: Settings,
     operation: Operation,
     writer: Writer,
+    *,
     undoes: str | None = None,
     step: Step | None = None,
+    dry_run: bool = False,
 ) -> Written:
     """Run ``operation`` as ``writer`` through the gate and commit it.
 
@@ -101,9 +103,12 @@ def write(
         writer: who does it (its token's name and scope).
         undoes: the id of the log entry this write reverts, if it is an undo.
         step: called with the name of each step of the commit (for tests).
+        dry_run: stop after the gate: check the write and commit nothing (an
+            import's preview).
 
     Returns:
-        What was written.
+        What was written (with ``dry_run``: no entry, the served snapshot, and the
+        change it would make).
 
     Raises:
         BadRequest: the change is one no write may make (with why).
@@ -134,6 +139,9 @@ def write(
         except OSError as exc:
             raise WriteUnavailable(f"no room for the write's candidate: {exc}") from exc
         try:
+            if dry_run:
+                applied = _apply(settings, operation, writer, base, folder)
+                return Written(None, base, applied[0] if applied else Change())
             return _write(
                 settings, operation, writer, undoes=undoes, base=base, folder=folder, mark=mark
             )
