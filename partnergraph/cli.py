@@ -22,6 +22,7 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings, load
 from partnergraph.validation import Report, validate_paths
 from partnergraph.validation.report import FORMATS, render
+from partnergraph.curation import curation_cli
 from partnergraph.writes import changes_cli, tokens_cli
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -126,6 +127,7 @@ def _parser() -> argparse.ArgumentParser:
     undo.add_argument(
         "--as", dest="writer", default="", help="the name the log records (default: cli:USER)"
     )
+    curation_cli.add_parsers(sub)
     return parser
 
 
@@ -199,6 +201,8 @@ def _run(args: argparse.Namespace) -> int:
         return changes_cli.show_log(settings, args.verify)
     if args.command == "undo":
         return changes_cli.undo(settings, args.change, args.writer)
+    if args.command in ("template", "export", "import"):
+        return curation_cli.run(args, settings)
     if args.command == "build":
         return _build(settings, args.format, args.rebuild)
     if args.command == "validate":

@@ -117,6 +117,11 @@ class Settings:
         "The most quads one write (an update's change, or a Graph Store Protocol "
         "payload) may add and remove together; more is a 413.",
     )
+    max_import_rows: int = _setting(
+        20_000,
+        "The most data rows one sheet of an imported spreadsheet may have; a sheet with "
+        "more is refused (413) before it is read whole, and nothing is written.",
+    )
     max_jsonld_depth: int = _setting(
         64,
         "The deepest nesting of objects and arrays a JSON-LD payload may have; deeper "
@@ -127,6 +132,18 @@ class Settings:
         "Writes with a missing, unknown or revoked token one address may send a minute; "
         "past it every write from that address is a 429 with Retry-After until the "
         "minute is over.",
+    )
+    max_upload_bytes: int = _setting(
+        10_000_000,
+        "The largest spreadsheet a curator may upload on /curate, in bytes; a larger one "
+        "is a 413 before any of it is read. Only the upload takes more than "
+        "max_request_bytes.",
+    )
+    curate_session_minutes: int = _setting(
+        60,
+        "Minutes a curator's session on /curate lasts without use; each request moves "
+        "its end that far on (at most 12 hours from sign-in). After it the token is "
+        "asked for again and the session's uploads are removed.",
     )
     remote_endpoint: str = _setting(
         "",
@@ -261,7 +278,10 @@ class Settings:
             "snapshots_kept",
             "max_write_quads",
             "max_jsonld_depth",
+            "max_import_rows",
             "auth_failures_per_minute",
+            "max_upload_bytes",
+            "curate_session_minutes",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive, got {getattr(self, name)}")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
@@ -60,6 +60,7 @@ class Plan:
         problems: what is wrong, by sheet, row and column; an import with problems
             writes nothing.
         rows: how many rows the workbook has.
+        locate: the findings of a validation report by sheet, row and column.
     """
 
     file: str
@@ -70,6 +71,9 @@ class Plan:
     patch: str
     problems: tuple[Problem, ...]
     rows: int = 0
+    locate: Callable[[Report], list[Problem]] = field(
+        default=lambda _report: [], repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
@@ -82,7 +86,7 @@ class Plan:
         return hashlib.sha256(self.patch.encode()).hexdigest()
 
 
-def plan(settings: Settings, data: Path | bytes, file: str) -> Plan:
+def plan(settings: Settings, data: Path | bytes, file: str, *, check: bool = True) -> Plan:
     """Read, match and compare a workbook with the served data, and run the gate on
     the result without writing anything.
 
@@ -91,6 +95,8 @@ def plan(settings: Settings, data: Path | bytes, file: str) -> Plan:
         data: the workbook: a path (xlsx, CSV, CSVW metadata, a folder of CSV) or the
             bytes of an uploaded xlsx or CSV file.
         file: its name as the curator knows it (reports name it).
+        check: run the gate on the result (a preview); False when the plan is
+            written at once (:func:`apply` runs the gate then).
 
     Raises:
         SpreadsheetError: the file cannot be read as a spreadsheet (with where).
@@ -99,10 +105,10 @@ def plan(settings: Settings, data: Path | bytes, file: str) -> Plan:
     workbook = read(
         data, file, max_rows=settings.max_import_rows, max_bytes=settings.max_upload_bytes
     )
-    return plan_workbook(settings, workbook)
+    return plan_workbook(settings, workbook, check=check)
 
 
-def plan_workbook(settings: Settings, workbook: Workbook) -> Plan:
+def plan_workbook(settings: Settings, workbook: Workbook, *, check: bool = True) -> Plan:
     """:func:`plan` for a workbook already read."""
     file = workbook.file
     ns = Namespaces(settings.base_iri)
@@ -124,8 +130,12 @@ def plan_workbook(settings: Settings, workbook: Workbook) -> Plan:
     finally:
         del store
     problems = list(statements.problems)
-    if not problems and change:
-        problems += _gate(settings, change, statements, index, language, file)
+
+    def locate(report: Report) -> list[Problem]:
+        return _located(report, statements, index, language, file)
+
+    if check and not problems and change:
+        problems += _gate(settings, change, locate, file)
     words = describe(
         change,
         index=index,
@@ -143,6 +153,7 @@ def plan_workbook(settings: Settings, workbook: Workbook) -> Plan:
         patch=patch_text(change) if change else "",
         problems=tuple(problems),
         rows=rows,
+        locate=locate,
     )
 
 
@@ -224,26 +235,27 @@ def _unmatched(
             reader.problem(place, None, "unknown_column", value=names[0], names=shown or "…")
 
 
-def _gate(  # noqa: PLR0917
-    settings: Settings,
-    change: Change,
-    statements: Statements,
-    index: Index,
-    language: str,
-    file: str,
+def _gate(
+    settings: Settings, change: Change, locate: Callable[[Report], list[Problem]], file: str
 ) -> list[Problem]:
     """Run the gate on the change without committing; its findings by cell."""
     try:
         commit.write(settings, ApplyChange(change), PREVIEW, dry_run=True)
     except WriteRefused as exc:
         if isinstance(exc.report, Report):
-            return [
-                _finding_problem(f.finding, statements, index, language, file)
-                for f in exc.report.findings
-                if f.finding.severity == "Violation"
-            ]
+            return locate(exc.report)
         return [Problem(str(exc), file)]
     return []
+
+
+def _located(
+    report: Report, statements: Statements, index: Index, language: str, file: str
+) -> list[Problem]:
+    return [
+        _finding_problem(f.finding, statements, index, language, file)
+        for f in report.findings
+        if f.finding.severity == "Violation"
+    ]
 
 
 def _finding_problem(

@@ -159,13 +159,15 @@ class Index:
         self._keys[iri.rstrip("/").rsplit("/", 1)[-1]].add(iri)
         return known
 
-    def find(self, text: str, classes: Iterable[str] = ()) -> Found:
+    def find(self, text: str, classes: Iterable[str] = (), *, near: bool = True) -> Found:
         """The one resource of every class in ``classes`` that ``text`` names.
 
         Args:
             text: what the cell says.
             classes: classes the resource must all have (``scheme:<iri>`` for a
                 concept of a scheme); empty for any.
+            near: for a name that finds nothing, look for the nearest names (the
+                candidates a report shows); False when nothing is reported.
         """
         wanted = set(classes)
         text = text.strip()
@@ -185,7 +187,7 @@ class Index:
             return Found(next(iter(hits)))
         if hits:
             return Found(None, "ambiguous", tuple(sorted(hits)))
-        return Found(None, "unknown", self._near(text, wanted))
+        return Found(None, "unknown", self._near(text, wanted) if near else ())
 
     def _near(self, text: str, wanted: set[str]) -> tuple[str, ...]:
         """Up to three resources of the wanted classes whose names are nearest."""

@@ -23,7 +23,7 @@ from partnergraph.curation import cells
 from partnergraph.curation.matching import Index, fold, is_slug, slug, url_key
 from partnergraph.curation.messages import say
 from partnergraph.curation.problems import Problem
-from partnergraph.curation.sheets import LANGUAGES, Column, Sheet
+from partnergraph.curation.sheets import EXPLANATION_TITLE, LANGUAGES, Column, Sheet
 from partnergraph.curation.workbook import Table, Workbook, heading_text
 from partnergraph.namespaces import DCTERMS, RDF, RDFS, SCHEMA, Namespaces
 
@@ -107,6 +107,10 @@ class Reader:
         self.language = language
         self.file = file
         self.out = Statements()
+        self._titles: dict[str, str] = {}
+        for sheet in sheets:
+            for column in sheet.columns:
+                self._titles.setdefault(column.key, column.titles.get(language, column.key))
 
     # ---- problems ------------------------------------------------------------
 
@@ -118,7 +122,9 @@ class Reader:
                 self.file,
                 place.sheet if place else None,
                 place.row if place else None,
-                place.headings.get(column, column) if place and column else None,
+                place.headings.get(column, self._titles.get(column, column))
+                if place and column
+                else None,
             )
         )
 
@@ -373,7 +379,7 @@ class Reader:
                     if hit:
                         return hit
                     continue
-                found = self.index.find(text, sheet.classes)
+                found = self.index.find(text, sheet.classes, near=False)
                 if found.iri:
                     return found.iri
                 if found.reason == "ambiguous":
@@ -429,11 +435,13 @@ class Reader:
         terms: Mapping[str, list[ox.NamedNode | ox.Literal]],
         graph: str,
     ) -> None:
+        said = {"label_en"}  # a name is made from the parts, or asked for by the shapes
         if sheet.key == "municipalities" and "containedInPlace" not in terms:
             self.problem(place, "containedInPlace", "no_country")
+            said.add("containedInPlace")
         for column in sheet.columns:
             missing = column.required and column.key not in values
-            if missing and column.kind not in ("id", "source") and column.key != "label_en":
+            if missing and column.kind not in ("id", "source") and column.key not in said:
                 self.problem(place, column.key, "needs_value")
         labels = {
             lang: cells.text(values[f"label_{lang}"])
@@ -485,7 +493,10 @@ def match_tables(
     votes: dict[str, int] = defaultdict(int)
     matched = []
     unmatched: list[tuple[str, str, list[str]]] = []
+    explanation = {fold(t) for t in EXPLANATION_TITLE.values()}
     for table in workbook.tables:
+        if fold(table.name) in explanation:
+            continue
         sheet = _sheet_of(table, sheets)
         if sheet is None:
             unmatched.append(("sheet", table.name, [s.spec.titles["en"] for s in sheets]))
@@ -522,16 +533,22 @@ def _sheet_of(table: Table, sheets: Sequence[Sheet]) -> Sheet | None:
 
 
 def _column_of(heading: str, name: str | None, sheet: Sheet) -> tuple[Column | None, list[str]]:
+    """The column a heading (or a CSVW column name) names, and the languages whose
+    titles the heading matches (the votes for the curator's language)."""
     folded = fold(heading_text(heading))
+    found: Column | None = None
+    languages: list[str] = []
     for column in sheet.columns:
+        matches = [lang for lang, title in column.titles.items() if fold(title) == folded]
+        if matches and found is None:
+            found = column
+            # a heading the same in every language says nothing about the language
+            languages = matches if len(set(column.titles.values())) > 1 else []
         if name and name == column.key:
-            return column, []
-        languages = [lang for lang, title in column.titles.items() if fold(title) == folded]
-        if languages:
-            return column, languages if len(set(column.titles.values())) > 1 else []
-        if folded == fold(column.key):
-            return column, []
-    return None, []
+            return column, languages
+    if found is None:
+        found = next((c for c in sheet.columns if fold(c.key) == folded), None)
+    return found, languages
 
 
 def _iri(value: str) -> ox.NamedNode:

@@ -91,6 +91,9 @@ SHEETS: Final = (
     ),
 )
 
+#: The sheet that explains the others (the import passes over it).
+EXPLANATION_TITLE: Final = {"en": "About", "sv": "Om mallen", "fi": "Ohjeet"}
+
 #: The id column every sheet starts with: the slug of the row's resource.
 ID_TITLES: Final = {"en": "id", "sv": "id", "fi": "tunniste"}
 ID_DESCRIPTION: Final = {
