@@ -246,14 +246,23 @@ def test_wikidata_and_geonames_ids_find_municipalities(project: Project, tmp_pat
         {
             "Partnerships": [
                 ("party 1", "party 2", "type", "source"),
-                ("https://www.wikidata.org/wiki/Q2167", "649360", "friendship municipality", SOURCE),
+                (
+                    "https://www.wikidata.org/wiki/Q2167",
+                    "649360",
+                    "friendship municipality",
+                    SOURCE,
+                ),
             ]
         },
     )
     plan = importing.plan(project.settings, file, file.name)
     assert plan.ok, plan.problems
-    assert f"A <{BASE}id/partnership/lund-lahti> <{BASE}def/party> <{BASE}id/city/lahti>" in plan.patch
-    assert f"A <{BASE}id/partnership/lund-lahti> <{BASE}def/party> <{BASE}id/city/lund>" in plan.patch
+    assert (
+        f"A <{BASE}id/partnership/lund-lahti> <{BASE}def/party> <{BASE}id/city/lahti>" in plan.patch
+    )
+    assert (
+        f"A <{BASE}id/partnership/lund-lahti> <{BASE}def/party> <{BASE}id/city/lund>" in plan.patch
+    )
 
 
 def test_the_gate_points_at_the_row_and_the_column(project: Project, tmp_path: Path) -> None:
@@ -275,6 +284,22 @@ def test_the_gate_points_at_the_row_and_the_column(project: Project, tmp_path: P
     with pytest.raises(ValueError, match="problems"):
         importing.apply(project.settings, plan, EVERYONE)
     assert log_entries(project) == []
+
+
+def test_the_report_speaks_the_curators_language(project: Project, tmp_path: Path) -> None:
+    file = workbook(
+        tmp_path / "datum.xlsx",
+        {
+            "Partnerskap": [
+                ("id", "startdatum", "källa"),
+                ("lahti-akureyri", 1950, "lahti-kansainvalinen-lahti"),
+            ]
+        },
+    )
+    plan = importing.plan(project.settings, file, file.name)
+    (problem,) = plan.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Partnerskap", 2, "startdatum")
+    assert problem.message == "Här får färre värden stå: data skulle få fler än regeln tillåter."
 
 
 def test_unknown_sheets_and_columns_are_named(project: Project, tmp_path: Path) -> None:

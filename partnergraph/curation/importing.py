@@ -13,6 +13,7 @@ an empty change.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from partnergraph import snapshots
+from partnergraph.curation import messages
 from partnergraph.curation import sheets as sheet_model
 from partnergraph.curation.matching import Index
 from partnergraph.curation.messages import say
@@ -33,6 +35,7 @@ from partnergraph.curation.workbook import Workbook, read
 from partnergraph.errors import WriteRefused, WriteUnavailable
 from partnergraph.namespaces import ORG, Namespaces
 from partnergraph.settings import Settings
+from partnergraph.validation.findings import Finding
 from partnergraph.validation.validate import Report
 from partnergraph.writes import commit
 from partnergraph.writes.change import Change, patch_text
@@ -259,16 +262,16 @@ def _located(
 
 
 def _finding_problem(
-    finding: object, statements: Statements, index: Index, language: str, file: str
+    finding: Finding, statements: Statements, index: Index, language: str, file: str
 ) -> Problem:
     """A gate finding where the curator finds it: the row that describes its focus
-    node (or names it), the column of its path."""
-    focus = getattr(finding, "focus", "").strip("<>")
-    path = (getattr(finding, "path", None) or "").lstrip("^").strip("<>")
-    message = getattr(finding, "message", "")
+    node (or names it), the column of its path, in the curator's language."""
+    focus = finding.focus.strip("<>")
+    path = (finding.path or "").lstrip("^").strip("<>")
+    value = _shown(finding.value, index, language)
+    text = messages.finding(finding.component, language, value, finding.message)
     places = [p for (iri, _g), p in statements.rows.items() if iri == focus]
     places = places or statements.mentions.get(focus, [])
-    text = say("rule", language, message=message)
     if not places:
         return Problem(f"{index.describe(focus, language)}: {text}", file)
     place = places[0]
@@ -281,3 +284,18 @@ def _finding_problem(
         None,
     )
     return Problem(text, file, place.sheet, place.row, column)
+
+
+def _shown(value: str | None, index: Index, language: str) -> str:
+    """A finding's value (N-Triples) as a curator wrote it: a label, or the text."""
+    if not value:
+        return ""
+    if value.startswith("<"):
+        return index.label(value[1:-1], language)
+    if value.startswith('"'):
+        quoted = value[: value.rindex('"') + 1]
+        try:  # N-Triples escapes a string as JSON does (\\, \", \n, \uXXXX)
+            return str(json.loads(quoted))
+        except ValueError:
+            return quoted[1:-1]
+    return value

@@ -130,6 +130,53 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "sv": "Data har ändrats sedan förhandsvisningen; titta på den nya.",
         "fi": "Aineisto on muuttunut esikatselun jälkeen; katso uusi esikatselu.",
     },
+    # what the shapes found, by constraint component (a SPARQL constraint's own
+    # message, written in English in shapes/, is shown as "rule" above)
+    "MinCountConstraintComponent": {
+        "en": "A value is needed here.",
+        "sv": "Här behövs ett värde.",
+        "fi": "Tähän tarvitaan arvo.",
+    },
+    "MaxCountConstraintComponent": {
+        "en": "Fewer values fit here: the data would have more than the rule allows.",
+        "sv": "Här får färre värden stå: data skulle få fler än regeln tillåter.",
+        "fi": "Tähän mahtuu vähemmän arvoja: aineistoon tulisi enemmän kuin sääntö sallii.",
+    },
+    "ClassConstraintComponent": {
+        "en": "“{value}” is not of the kind this column takes.",
+        "sv": "”{value}” är inte av det slag som kolumnen tar.",
+        "fi": "”{value}” ei ole sitä lajia, jota sarake ottaa.",
+    },
+    "DatatypeConstraintComponent": {
+        "en": "“{value}” is not written in the form this column takes.",
+        "sv": "”{value}” är inte skrivet i den form som kolumnen tar.",
+        "fi": "”{value}” ei ole kirjoitettu sarakkeen vaatimassa muodossa.",
+    },
+    "PatternConstraintComponent": {
+        "en": "“{value}” is not written in the form this column takes.",
+        "sv": "”{value}” är inte skrivet i den form som kolumnen tar.",
+        "fi": "”{value}” ei ole kirjoitettu sarakkeen vaatimassa muodossa.",
+    },
+    "NodeKindConstraintComponent": {
+        "en": "“{value}” must name a resource, not be text.",
+        "sv": "”{value}” måste ange en resurs, inte vara text.",
+        "fi": "”{value}” täytyy olla resurssi, ei tekstiä.",
+    },
+    "UniqueLangConstraintComponent": {
+        "en": "Only one value per language fits here.",
+        "sv": "Här får bara ett värde per språk stå.",
+        "fi": "Tähän mahtuu vain yksi arvo kieltä kohden.",
+    },
+    "MinInclusiveConstraintComponent": {
+        "en": "{value} is too small for this column.",
+        "sv": "{value} är för litet för kolumnen.",
+        "fi": "{value} on liian pieni sarakkeeseen.",
+    },
+    "MaxInclusiveConstraintComponent": {
+        "en": "{value} is too large for this column.",
+        "sv": "{value} är för stort för kolumnen.",
+        "fi": "{value} on liian suuri sarakkeeseen.",
+    },
     # the change in words
     "new": {"en": "new {kind} {name}", "sv": "ny {kind} {name}", "fi": "uusi {kind} {name}"},
     "changed": {"en": "changed {name}", "sv": "ändrad {name}", "fi": "muutettu {name}"},
@@ -161,6 +208,19 @@ def say(key: str, language: str, **values: object) -> str:
     """The message ``key`` in ``language`` with ``values`` filled in."""
     texts = MESSAGES[key]
     return texts.get(language, texts["en"]).format(**values)
+
+
+def finding(component: str, language: str, value: str, message: str) -> str:
+    """What the shapes found, in ``language``: the words of its constraint component
+    when there are some, else the rule's own (English) message."""
+    key = component.rsplit("#", 1)[-1]
+    if key in MESSAGES:
+        return (
+            f"{say(key, language, value=value)} ({message})"
+            if language == "en"
+            else say(key, language, value=value)
+        )
+    return say("rule", language, message=message)
 
 
 def kind(name: str, language: str) -> str:
