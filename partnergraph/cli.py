@@ -16,13 +16,13 @@ from typing import Any
 
 from partnergraph import __version__, snapshots
 from partnergraph.build import build, publish
+from partnergraph.curation import curation_cli
 from partnergraph.dumps import dumps_folder, write_release
 from partnergraph.errors import ConfigurationError, DataFileError, ValidationFailed
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings, load
 from partnergraph.validation import Report, validate_paths
 from partnergraph.validation.report import FORMATS, render
-from partnergraph.curation import curation_cli
 from partnergraph.writes import changes_cli, tokens_cli
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2

@@ -73,8 +73,19 @@ SELECT ?f (COUNT(DISTINCT ?p) AS ?n) WHERE {
 } GROUP BY ?f"""
 
 
+#: A change of more than this share of the store's quads is derived in full: the
+#: incremental way costs about 150 µs per changed triple, a full materialise about
+#: 15 µs per quad of the store (an import of 16 000 quads into 3 000: 2.9 s against
+#: 0.3 s).
+FULL_SHARE = 1 / 8
+
+
 def rederive(
-    store: ox.Store, ns: Namespaces, added: Collection[ox.Quad], removed: Collection[ox.Quad]
+    store: ox.Store,
+    ns: Namespaces,
+    added: Collection[ox.Quad],
+    removed: Collection[ox.Quad],
+    size: int | None = None,
 ) -> tuple[set[ox.Quad], set[ox.Quad]]:
     """Update the derived graph of ``store`` after a change to its curated graphs.
 
@@ -88,6 +99,8 @@ def rederive(
         ns: the namespaces of the configured base IRI.
         added: the quads the change added (not in the store before, in it now).
         removed: the quads the change removed (in the store before, not now).
+        size: how many quads the store held before the change, if known: a change
+            larger than :data:`FULL_SHARE` of it is derived in full.
 
     Returns:
         The quads added to the derived graph and the quads removed from it.
@@ -98,6 +111,8 @@ def rederive(
     """
     derived = ox.NamedNode(ns.named_graph("derived"))
     _check_change(store, derived, added, removed)
+    if size is not None and len(added) + len(removed) > size * FULL_SHARE:
+        return _replace(store, derived, _derive_in_full(store, ns, derived))
     born, dead = _shortcut_changes(store, ns, derived, [*added, *removed])
     union = Union(
         store,

@@ -171,6 +171,23 @@ def test_one_partnership_added() -> None:
     assert derived_graph(store) == materialised(store)
 
 
+def test_a_change_large_for_its_store_is_derived_in_full() -> None:
+    store, reference = small(), small()
+    p, a, c, graph = iri("id/partnership/a-c"), iri("id/city/a"), iri("id/city/c"), iri("graph/b")
+    added = {
+        ox.Quad(p, TYPE, pg("Partnership"), graph),
+        ox.Quad(p, pg("partnershipType"), iri("def/partnership-type/twin-town"), graph),
+        ox.Quad(p, pg("party"), a, graph),
+        ox.Quad(p, pg("party"), c, graph),
+    }
+    store.extend(added)
+    reference.extend(added)
+    full = rederive(store, NS, added, set(), size=len(added))  # 4 > 4 / 8: in full
+    incremental = rederive(reference, NS, added, set(), size=10_000)
+    assert full == incremental
+    assert derived_graph(store) == derived_graph(reference) == materialised(store)
+
+
 def test_a_triple_in_two_graphs_counts_once() -> None:
     store = small()
     label = ox.Quad(iri("id/city/c"), pg("label"), ox.Literal("C"), iri("graph/b"))

@@ -13,6 +13,7 @@
 | ``/-/static/leaflet``, ``/pages`` | :mod:`.assets` | Leaflet, the pages' style and script |
 | ``/api/`` | :mod:`.api` | the named queries of ``queries/`` as a web API, OpenAPI 3.1 |
 | ``/dumps/`` | :mod:`.dumps` | releases: dumps, checksums, manifests, changes |
+| ``/curate`` | :mod:`.curate` | curators' spreadsheets: sign in, upload, preview, confirm |
 
 Every response carries CORS headers (:mod:`partnergraph.web.cors`) and
 ``X-Content-Type-Options: nosniff``; every error has one body
@@ -28,6 +29,7 @@ from partnergraph.web import (
     assets,
     changes,
     cors,
+    curate,
     dumps,
     editor,
     errors,
@@ -57,6 +59,7 @@ BLUEPRINTS = (
     dumps.bp,
     graph_store.bp,
     changes.bp,
+    curate.bp,
 )
 
 

@@ -156,7 +156,7 @@ class FailureCounter:
 
 
 @dataclass(frozen=True)
-class _Gate:
+class Guard:
     """What an app keeps to authenticate writes under one set of settings."""
 
     tokens: Tokens
@@ -184,7 +184,7 @@ def authorise(settings: Settings, request: Request) -> Writer:
         partnergraph.writes.tokens.TokenError: the tokens file is damaged (a
             logged 500; no write is accepted until it is mended).
     """
-    gate = _gate(settings)
+    gate = guard(settings)
     client = request.remote_addr or "unknown"
     wait = gate.failures.retry_after(client)
     if wait is not None:
@@ -254,9 +254,9 @@ def _sent(scheme: str) -> str:
     return f"{scheme} credentials were sent, not a Bearer token"
 
 
-def _gate(settings: Settings) -> _Gate:
+def guard(settings: Settings) -> Guard:
     """The app's tokens and failure counts for ``settings`` (made on first use, then kept)."""
-    gates: dict[tuple[object, ...], _Gate] = current_app.extensions.setdefault(_EXTENSION, {})
+    gates: dict[tuple[object, ...], Guard] = current_app.extensions.setdefault(_EXTENSION, {})
     key = (
         settings.tokens_file,
         settings.base_iri,
@@ -265,7 +265,7 @@ def _gate(settings: Settings) -> _Gate:
     )
     gate = gates.get(key)
     if gate is None:
-        made = _Gate(
+        made = Guard(
             Tokens.of(settings),
             FailureCounter(
                 settings.output_dir / FAILURES_FOLDER, settings.auth_failures_per_minute

@@ -103,6 +103,251 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "sv": "Beskrivningen kortades vid storleksgränsen; SPARQL-ändpunkten har resten.",
         "fi": "Kuvaus katkaistiin kokorajaan; loput saa SPARQL-rajapinnasta.",
     },
+    # ---- /curate: curators' spreadsheets (partnergraph/web/curate.py) ----
+    "curate": {"en": "Curate the data", "sv": "Redigera data", "fi": "Tietojen ylläpito"},
+    "curate_intro": {
+        "en": "Curators add and correct the data here with a spreadsheet: download the "
+        "template (or the current data), fill it in, upload it, check what it would change, "
+        "and confirm. Every change is checked against the shapes before it is published, "
+        "and recorded in the change log.",
+        "sv": "Här lägger redaktörer till och rättar data med ett kalkylblad: ladda ner "
+        "mallen (eller nuvarande data), fyll i den, ladda upp den, granska vad den skulle "
+        "ändra och bekräfta. Varje ändring kontrolleras mot formerna innan den publiceras "
+        "och förs in i ändringsloggen.",
+        "fi": "Täällä ylläpitäjät lisäävät ja korjaavat tietoja taulukolla: lataa pohja "
+        "(tai nykyiset tiedot), täytä se, lähetä se, tarkista mitä se muuttaisi ja vahvista. "
+        "Jokainen muutos tarkistetaan muotoja vasten ennen julkaisua ja kirjataan "
+        "muutoslokiin.",
+    },
+    "curate_token_help": {
+        "en": "Sign in with your write token. The server's administrator makes one with "
+        "`partnergraph token create`; it may change the graphs it names. The token is used "
+        "only to open this session and is not stored (the server keeps only its hash). The "
+        "session ends when you sign out, when you close the browser, when the token is "
+        "revoked, or after {minutes} minutes without use.",
+        "sv": "Logga in med din skrivtoken. Serverns administratör skapar en med "
+        "`partnergraph token create`; den får ändra de grafer den anger. Din token används "
+        "bara för att öppna denna session och sparas inte (servern behåller bara dess "
+        "kontrollsumma). Sessionen slutar när du loggar ut, när du stänger webbläsaren, när "
+        "din token återkallas eller efter {minutes} minuter utan användning.",
+        "fi": "Kirjaudu kirjoitustunnuksellasi (token). Palvelimen ylläpitäjä tekee sen "
+        "komennolla `partnergraph token create`; sillä voi muuttaa siinä nimettyjä graafeja. "
+        "Tunnusta käytetään vain tämän istunnon avaamiseen eikä sitä tallenneta (palvelin "
+        "pitää vain sen tiivisteen). Istunto päättyy, kun kirjaudut ulos, suljet selaimen, "
+        "tunnus perutaan tai {minutes} minuutin käyttämättömyyden jälkeen.",
+    },
+    "curate_token": {"en": "Write token", "sv": "Skrivtoken", "fi": "Kirjoitustunnus"},
+    "curate_sign_in": {"en": "Sign in", "sv": "Logga in", "fi": "Kirjaudu"},
+    "curate_sign_out": {"en": "Sign out", "sv": "Logga ut", "fi": "Kirjaudu ulos"},
+    "curate_wrong_token": {
+        "en": "This token is not known or has been revoked. Nothing was changed.",
+        "sv": "Denna token är okänd eller har återkallats. Inget ändrades.",
+        "fi": "Tunnusta ei tunneta tai se on peruttu. Mitään ei muutettu.",
+    },
+    "curate_no_tokens": {
+        "en": "No write tokens are configured on this server, so nobody can sign in here "
+        "(an administrator makes one with `partnergraph token create`).",
+        "sv": "Inga skrivtoken finns på denna server, så ingen kan logga in här (en "
+        "administratör skapar en med `partnergraph token create`).",
+        "fi": "Tällä palvelimella ei ole kirjoitustunnuksia, joten kukaan ei voi kirjautua "
+        "(ylläpitäjä tekee tunnuksen komennolla `partnergraph token create`).",
+    },
+    "curate_too_many": {
+        "en": "Too many wrong tokens came from your address this minute; try again in {seconds} s.",
+        "sv": "För många felaktiga token kom från din adress denna minut; försök igen om "
+        "{seconds} s.",
+        "fi": "Osoitteestasi tuli tällä minuutilla liian monta väärää tunnusta; yritä "
+        "uudelleen {seconds} s kuluttua.",
+    },
+    "curate_ended": {
+        "en": "You are not signed in: your session has ended (it expired, you signed out, "
+        "or its token was revoked). Sign in again; nothing was changed.",
+        "sv": "Du är inte inloggad: din session har upphört (den gick ut, du loggade ut "
+        "eller dess token återkallades). Logga in igen; inget ändrades.",
+        "fi": "Et ole kirjautunut: istuntosi on päättynyt (se vanheni, kirjauduit ulos tai "
+        "sen tunnus peruttiin). Kirjaudu uudelleen; mitään ei muutettu.",
+    },
+    "curate_csrf": {
+        "en": "This form has expired or did not come from this site (its security code is "
+        "missing or wrong). Nothing was changed: reload the page and try again.",
+        "sv": "Formuläret har gått ut eller kom inte från denna webbplats (dess "
+        "säkerhetskod saknas eller är fel). Inget ändrades: ladda om sidan och försök igen.",
+        "fi": "Lomake on vanhentunut tai se ei tullut tältä sivustolta (sen turvakoodi "
+        "puuttuu tai on väärä). Mitään ei muutettu: lataa sivu uudelleen ja yritä uudestaan.",
+    },
+    "curate_signed_in_as": {
+        "en": "Signed in with the token",
+        "sv": "Inloggad med token",
+        "fi": "Kirjautunut tunnuksella",
+    },
+    "curate_may_write": {"en": "may write", "sv": "får skriva", "fi": "saa kirjoittaa"},
+    "curate_every_graph": {"en": "every graph", "sv": "alla grafer", "fi": "kaikki graafit"},
+    "curate_downloads": {
+        "en": "Spreadsheets to fill in",
+        "sv": "Kalkylblad att fylla i",
+        "fi": "Täytettävät taulukot",
+    },
+    "curate_template": {
+        "en": "The template: empty sheets, every column explained",
+        "sv": "Mallen: tomma blad, varje kolumn förklarad",
+        "fi": "Pohja: tyhjät taulukot, jokainen sarake selitetty",
+    },
+    "curate_export": {
+        "en": "The current data in the template's shape, to correct and upload again",
+        "sv": "Nuvarande data i mallens form, att rätta och ladda upp igen",
+        "fi": "Nykyiset tiedot pohjan muodossa, korjattavaksi ja lähetettäväksi uudelleen",
+    },
+    "curate_upload": {
+        "en": "Upload a spreadsheet",
+        "sv": "Ladda upp ett kalkylblad",
+        "fi": "Lähetä taulukko",
+    },
+    "curate_upload_help": {
+        "en": "An .xlsx workbook or a .csv file of at most {size}, with headings in English, "
+        "Swedish or Finnish. Nothing is written until you confirm the preview.",
+        "sv": "En .xlsx-arbetsbok eller en .csv-fil på högst {size}, med rubriker på "
+        "engelska, svenska eller finska. Inget skrivs förrän du bekräftar förhandsvisningen.",
+        "fi": ".xlsx-työkirja tai .csv-tiedosto, enintään {size}, otsikot englanniksi, "
+        "ruotsiksi tai suomeksi. Mitään ei kirjoiteta ennen kuin vahvistat esikatselun.",
+    },
+    "curate_file": {"en": "File", "sv": "Fil", "fi": "Tiedosto"},
+    "curate_send": {
+        "en": "Upload and preview",
+        "sv": "Ladda upp och förhandsgranska",
+        "fi": "Lähetä ja esikatsele",
+    },
+    "curate_no_file": {
+        "en": "Choose a file to upload.",
+        "sv": "Välj en fil att ladda upp.",
+        "fi": "Valitse lähetettävä tiedosto.",
+    },
+    "curate_too_large": {
+        "en": "The file is larger than {size}, the most this server accepts (setting "
+        "max_upload_bytes). Nothing was read or changed: split it into smaller files.",
+        "sv": "Filen är större än {size}, det mesta denna server tar emot (inställningen "
+        "max_upload_bytes). Inget lästes eller ändrades: dela upp den i mindre filer.",
+        "fi": "Tiedosto on suurempi kuin {size}, jonka tämä palvelin enintään ottaa vastaan "
+        "(asetus max_upload_bytes). Mitään ei luettu eikä muutettu: jaa se pienempiin "
+        "tiedostoihin.",
+    },
+    "curate_pending": {
+        "en": "Uploads waiting for your confirmation",
+        "sv": "Uppladdningar som väntar på din bekräftelse",
+        "fi": "Vahvistustasi odottavat lähetykset",
+    },
+    "curate_preview": {"en": "Preview", "sv": "Förhandsvisning", "fi": "Esikatselu"},
+    "curate_compared_with": {
+        "en": "Compared with the data of version",
+        "sv": "Jämförd med data i version",
+        "fi": "Verrattu tietojen versioon",
+    },
+    "curate_words": {
+        "en": "What would change",
+        "sv": "Vad som skulle ändras",
+        "fi": "Mitä muuttuisi",
+    },
+    "curate_patch": {
+        "en": "The change as RDF Patch",
+        "sv": "Ändringen som RDF Patch",
+        "fi": "Muutos RDF Patch -muodossa",
+    },
+    "curate_problems": {
+        "en": "Problems to correct",
+        "sv": "Problem att rätta",
+        "fi": "Korjattavat ongelmat",
+    },
+    "curate_problems_help": {
+        "en": "Nothing can be written while the file has problems. Correct them in your file "
+        "and upload it again.",
+        "sv": "Inget kan skrivas medan filen har problem. Rätta dem i filen och ladda upp "
+        "den igen.",
+        "fi": "Mitään ei voi kirjoittaa, kun tiedostossa on ongelmia. Korjaa ne tiedostoosi "
+        "ja lähetä se uudelleen.",
+    },
+    "curate_sheet": {"en": "Sheet", "sv": "Blad", "fi": "Taulukko"},
+    "curate_row": {"en": "Row", "sv": "Rad", "fi": "Rivi"},
+    "curate_column": {"en": "Column", "sv": "Kolumn", "fi": "Sarake"},
+    "curate_problem": {"en": "Problem", "sv": "Problem", "fi": "Ongelma"},
+    "curate_nothing": {
+        "en": "Nothing to change: the data already says this.",
+        "sv": "Inget att ändra: data säger redan detta.",
+        "fi": "Ei muutettavaa: tiedoissa lukee jo näin.",
+    },
+    "curate_confirm": {
+        "en": "Confirm and publish",
+        "sv": "Bekräfta och publicera",
+        "fi": "Vahvista ja julkaise",
+    },
+    "curate_cancel": {"en": "Cancel", "sv": "Avbryt", "fi": "Peruuta"},
+    "curate_corrected": {
+        "en": "Upload a corrected file",
+        "sv": "Ladda upp en rättad fil",
+        "fi": "Lähetä korjattu tiedosto",
+    },
+    "curate_changed_since": {
+        "en": "The data changed since the preview you confirmed, so nothing was written. "
+        "Look at the new preview, and confirm it if it is still right.",
+        "sv": "Data har ändrats sedan förhandsvisningen du bekräftade, så inget skrevs. Se "
+        "den nya förhandsvisningen och bekräfta den om den fortfarande stämmer.",
+        "fi": "Tiedot ovat muuttuneet vahvistamasi esikatselun jälkeen, joten mitään ei "
+        "kirjoitettu. Katso uusi esikatselu ja vahvista se, jos se on yhä oikein.",
+    },
+    "curate_new_preview": {
+        "en": "The new preview",
+        "sv": "Den nya förhandsvisningen",
+        "fi": "Uusi esikatselu",
+    },
+    "curate_written": {
+        "en": "Published as change {number}",
+        "sv": "Publicerad som ändring {number}",
+        "fi": "Julkaistu muutoksena {number}",
+    },
+    "curate_written_help": {
+        "en": "The change is served from now on and recorded in the change log.",
+        "sv": "Ändringen visas från och med nu och är införd i ändringsloggen.",
+        "fi": "Muutos on nyt käytössä ja kirjattu muutoslokiin.",
+    },
+    "curate_see_change": {
+        "en": "Change {number} in the change log",
+        "sv": "Ändring {number} i ändringsloggen",
+        "fi": "Muutos {number} muutoslokissa",
+    },
+    "curate_changed_pages": {
+        "en": "Pages of the municipalities it changed",
+        "sv": "Sidor om kommunerna den ändrade",
+        "fi": "Muutettujen kuntien sivut",
+    },
+    "curate_refused": {
+        "en": "The shapes refuse this change; nothing was written.",
+        "sv": "Formerna godtar inte denna ändring; inget skrevs.",
+        "fi": "Muodot hylkäävät tämän muutoksen; mitään ei kirjoitettu.",
+    },
+    "curate_gone": {
+        "en": "This upload is no longer kept: it was published or cancelled, or your "
+        "session ended. Upload the file again.",
+        "sv": "Denna uppladdning finns inte längre: den publicerades eller avbröts, eller "
+        "din session upphörde. Ladda upp filen igen.",
+        "fi": "Tätä lähetystä ei enää säilytetä: se julkaistiin tai peruttiin, tai "
+        "istuntosi päättyi. Lähetä tiedosto uudelleen.",
+    },
+    "curate_back": {
+        "en": "Back to the curation page",
+        "sv": "Tillbaka till redigeringssidan",
+        "fi": "Takaisin ylläpitosivulle",
+    },
+    "curate_not_done": {
+        "en": "Nothing was written",
+        "sv": "Inget skrevs",
+        "fi": "Mitään ei kirjoitettu",
+    },
+    "curate_hidden_error": {
+        "en": "An unexpected error occurred on the server. It has been logged.",
+        "sv": "Ett oväntat fel inträffade på servern. Det har loggats.",
+        "fi": "Palvelimella tapahtui odottamaton virhe. Se on kirjattu lokiin.",
+    },
+    "curate_node": {"en": "Resource", "sv": "Resurs", "fi": "Resurssi"},
+    "curate_property": {"en": "Property", "sv": "Egenskap", "fi": "Ominaisuus"},
+    "curate_value": {"en": "Value", "sv": "Värde", "fi": "Arvo"},
 }
 
 

@@ -71,11 +71,11 @@ def perform(make: Callable[[], Operation], undoes: str | None = None) -> Written
     writer = authorise(settings, request)
     written = commit.write(settings, make(), writer, undoes=undoes)
     if written.entry is not None and settings.dumps:
-        _release_later(settings, written.snapshot)
+        release_later(settings, written.snapshot)
     return written
 
 
-def _release_later(settings: Settings, made: Snapshot) -> None:
+def release_later(settings: Settings, made: Snapshot) -> None:
     """Write the new version's release of dumps after the answer (``/dumps/latest``
     moves to it when it is whole). One release at a time; when writes come faster
     than releases, only the version still served when its turn comes is released

@@ -208,7 +208,9 @@ def _apply(
         _admissible(change, settings, ns, writer)
         if not change:
             return None
-        derived_added, derived_removed = rederive(store, ns, change.added, change.removed)
+        derived_added, derived_removed = rederive(
+            store, ns, change.added, change.removed, size=base.quads
+        )
         full = Change(
             frozenset(_normal(store, change.added | derived_added)),
             frozenset(change.removed | derived_removed),

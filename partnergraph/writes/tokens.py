@@ -241,10 +241,25 @@ class Tokens:
         Raises:
             TokenError: the tokens file cannot be read or is damaged.
         """
-        wanted = digest(token)
+        return self.by_digest(digest(token))
+
+    def by_digest(self, sha256: str) -> Writer | None:
+        """The writer of the listed token whose SHA-256 is ``sha256``, or None when no
+        listed token has it (revoked, or replaced by a new token of the same name).
+
+        For who keeps a token's hash instead of the token: a curator's session on
+        ``/curate`` asks here at every request whether its token still holds. Compared
+        as :meth:`authenticate` compares (every stored hash, in constant time).
+
+        Args:
+            sha256: the token's :func:`digest`.
+
+        Raises:
+            TokenError: the tokens file cannot be read or is damaged.
+        """
         found: _Entry | None = None
         for entry in self._entries():
-            if hmac.compare_digest(entry.sha256, wanted) and found is None:
+            if hmac.compare_digest(entry.sha256, sha256) and found is None:
                 found = entry
         return None if found is None else found.writer()
 
