@@ -25,10 +25,11 @@ import pyoxigraph as ox
 from partnergraph import snapshots
 from partnergraph.curation import messages
 from partnergraph.curation import sheets as sheet_model
+from partnergraph.curation.headings import match_tables
 from partnergraph.curation.matching import Index
 from partnergraph.curation.messages import say
 from partnergraph.curation.problems import Problem
-from partnergraph.curation.rows import Place, Reader, Statements, match_tables
+from partnergraph.curation.rows import Place, Reader, Statements
 from partnergraph.curation.sheets import Sheet
 from partnergraph.curation.words import describe
 from partnergraph.curation.workbook import Workbook, read
