@@ -380,3 +380,27 @@ def test_the_command_line_dry_run_then_import(
     out = capsys.readouterr().out
     assert "bad.xlsx, Partnerships, row 2, “source”: A row needs its source" in out
     assert "bad.xlsx, Partnerships, row 2, “type”: “x” is not one of the allowed values" in out
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_and_nothing_is_written(
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(project.folder)
+    for name, value in {"GRAPH_DIR": "graph", "SHAPES_DIR": "shapes", "OUTPUT_DIR": "out"}.items():
+        monkeypatch.setenv(f"PARTNERGRAPH_{name}", value)
+    picture = tmp_path / "twins.xlsx"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    legacy = tmp_path / "twins.csv"
+    legacy.write_bytes("party 1,party 2,type,source\nLahti,Västerås,twin town,x\n".encode("cp1252"))
+    before = project.files()
+    assert main(["import", str(picture)]) == 2
+    assert "twins.xlsx" in capsys.readouterr().err
+    assert main(["import", str(legacy)]) == 2
+    err = capsys.readouterr().err
+    assert "twins.csv, row 2" in err
+    assert "UTF-8" in err
+    assert project.files() == before
+    assert log_entries(project) == []
