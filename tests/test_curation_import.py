@@ -19,7 +19,8 @@ from partnergraph import snapshots
 from partnergraph.cli import main
 from partnergraph.curation import importing
 from partnergraph.curation.matching import fold, slug
-from partnergraph.errors import Conflict
+from partnergraph.errors import Conflict, Forbidden
+from partnergraph.writes.tokens import Writer
 
 from .writing import EVERYONE, Project, built_template, project_from
 
@@ -403,4 +404,28 @@ def test_a_file_that_is_no_spreadsheet_is_refused_and_nothing_is_written(
     assert "twins.csv, row 2" in err
     assert "UTF-8" in err
     assert project.files() == before
+    assert log_entries(project) == []
+
+
+def test_a_graph_outside_the_writers_scope_is_a_problem_of_the_preview(
+    project: Project, tmp_path: Path
+) -> None:
+    file = workbook(
+        tmp_path / "scope.xlsx",
+        {
+            "Partnerships": [
+                ("party 1", "party 2", "type", "source"),
+                ("Lahti", "Lund", "twin town", SOURCE),
+            ]
+        },
+    )
+    lund_office = Writer("lund-office", (f"{BASE}graph/lund-*",))
+    plan = importing.plan(project.settings, file, file.name, writer=lund_office)
+    (problem,) = plan.problems
+    assert "may not write the graph" in problem.message
+    assert "lund-office" in problem.message
+    with pytest.raises(Forbidden):
+        importing.apply(
+            project.settings, importing.plan(project.settings, file, file.name), lund_office
+        )
     assert log_entries(project) == []

@@ -33,7 +33,13 @@ from partnergraph.curation.rows import Place, Reader, Statements
 from partnergraph.curation.sheets import Sheet
 from partnergraph.curation.words import describe
 from partnergraph.curation.workbook import Workbook, read
-from partnergraph.errors import WriteRefused, WriteUnavailable
+from partnergraph.errors import (
+    BadRequest,
+    Forbidden,
+    PayloadTooLarge,
+    WriteRefused,
+    WriteUnavailable,
+)
 from partnergraph.namespaces import ORG, Namespaces
 from partnergraph.settings import Settings
 from partnergraph.validation.findings import Finding
@@ -90,7 +96,14 @@ class Plan:
         return hashlib.sha256(self.patch.encode()).hexdigest()
 
 
-def plan(settings: Settings, data: Path | bytes, file: str, *, check: bool = True) -> Plan:
+def plan(
+    settings: Settings,
+    data: Path | bytes,
+    file: str,
+    *,
+    check: bool = True,
+    writer: Writer = PREVIEW,
+) -> Plan:
     """Read, match and compare a workbook with the served data, and run the gate on
     the result without writing anything.
 
@@ -101,6 +114,8 @@ def plan(settings: Settings, data: Path | bytes, file: str, *, check: bool = Tru
         file: its name as the curator knows it (reports name it).
         check: run the gate on the result (a preview); False when the plan is
             written at once (:func:`apply` runs the gate then).
+        writer: who would write it: a graph outside its scope is a problem of the
+            preview (default: no limit; :func:`apply` checks its own writer).
 
     Raises:
         SpreadsheetError: the file cannot be read as a spreadsheet (with where).
@@ -109,10 +124,12 @@ def plan(settings: Settings, data: Path | bytes, file: str, *, check: bool = Tru
     workbook = read(
         data, file, max_rows=settings.max_import_rows, max_bytes=settings.max_upload_bytes
     )
-    return plan_workbook(settings, workbook, check=check)
+    return plan_workbook(settings, workbook, check=check, writer=writer)
 
 
-def plan_workbook(settings: Settings, workbook: Workbook, *, check: bool = True) -> Plan:
+def plan_workbook(
+    settings: Settings, workbook: Workbook, *, check: bool = True, writer: Writer = PREVIEW
+) -> Plan:
     """:func:`plan` for a workbook already read."""
     file = workbook.file
     ns = Namespaces(settings.base_iri)
@@ -139,7 +156,7 @@ def plan_workbook(settings: Settings, workbook: Workbook, *, check: bool = True)
         return _located(report, statements, index, language, file)
 
     if check and not problems and change:
-        problems += _gate(settings, change, locate, file)
+        problems += _gate(settings, change, locate, file, writer)
     words = describe(
         change,
         index=index,
@@ -240,14 +257,21 @@ def _unmatched(
 
 
 def _gate(
-    settings: Settings, change: Change, locate: Callable[[Report], list[Problem]], file: str
+    settings: Settings,
+    change: Change,
+    locate: Callable[[Report], list[Problem]],
+    file: str,
+    writer: Writer,
 ) -> list[Problem]:
-    """Run the gate on the change without committing; its findings by cell."""
+    """Run the gate on the change without committing; its findings by cell, or why
+    no write may make it (a graph outside the writer's scope, too large a change)."""
     try:
-        commit.write(settings, ApplyChange(change), PREVIEW, dry_run=True)
+        commit.write(settings, ApplyChange(change), writer, dry_run=True)
     except WriteRefused as exc:
         if isinstance(exc.report, Report):
             return locate(exc.report)
+        return [Problem(str(exc), file)]
+    except (BadRequest, Forbidden, PayloadTooLarge) as exc:
         return [Problem(str(exc), file)]
     return []
 

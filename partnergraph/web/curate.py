@@ -210,7 +210,7 @@ def upload() -> Response:
     except PartnergraphError as exc:
         return _home_page(session, writer, _said(exc), exc.status)
     try:
-        made = importing.plan(settings, data, name)
+        made = importing.plan(settings, data, name, writer=writer)
     except PartnergraphError as exc:
         sessions.remove(session, kept.id)
         return _home_page(session, writer, _said(exc), exc.status)
@@ -221,11 +221,11 @@ def upload() -> Response:
 @bp.get("/curate/preview/<upload_id>")
 def preview(upload_id: str) -> Response:
     """What an upload would change, or what is wrong with it."""
-    session, _ = _require()
+    session, writer = _require()
     kept, data = _kept(session, upload_id)
     shown = kept.preview
     if shown is None or shown.version != snapshots.current_version(state().settings):
-        shown = _plan(session, kept, data)[1]
+        shown = _plan(session, writer, kept, data)[1]
     return _preview_page(session, kept, shown, 200)
 
 
@@ -235,7 +235,7 @@ def confirm(upload_id: str) -> Response:
     session, writer = _require()
     _check_csrf(session.csrf)
     kept, data = _kept(session, upload_id)
-    made, shown = _plan(session, kept, data)
+    made, shown = _plan(session, writer, kept, data)
     if not shown.ok:
         return _preview_page(session, kept, shown, 422)
     if not hmac.compare_digest(shown.digest.encode(), request.form.get("digest", "").encode()):
@@ -328,10 +328,13 @@ def _kept(session: Session, upload_id: str) -> tuple[Upload, bytes]:
     return kept, data
 
 
-def _plan(session: Session, kept: Upload, data: bytes) -> tuple[importing.Plan, Preview]:
-    """Plan an upload's import against the data served now, and keep its preview."""
+def _plan(
+    session: Session, writer: Writer, kept: Upload, data: bytes
+) -> tuple[importing.Plan, Preview]:
+    """Plan an upload's import as ``writer`` against the data served now, and keep its
+    preview."""
     try:
-        made = importing.plan(state().settings, data, kept.file)
+        made = importing.plan(state().settings, data, kept.file, writer=writer)
     except PartnergraphError as exc:
         raise Refusal(exc.status, _said(exc)) from None
     shown = Preview.of(made)
