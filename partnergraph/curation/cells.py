@@ -47,6 +47,12 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def separator(column: Column) -> str:
+    """What separates the values of a cell that holds several: an empty line for text
+    in a language (a quote may span lines), else a line break."""
+    return "\n\n" if column.language else "\n"
+
+
 def parts(value: object, column: Column) -> list[str]:
     """The values of one cell: several, one per line, in a column that takes several
     (text in a language: separated by an empty line, as a quote may span lines)."""

@@ -106,7 +106,7 @@ def _cell(  # noqa: PLR0917
         return None
     if len(values) == 1:
         return values[0]
-    return ("\n\n" if column.language else "\n").join(cells.text(v) for v in values)
+    return cells.separator(column).join(cells.text(v) for v in values)
 
 
 def _position(subject: str, value: str) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from typing import BinaryIO, Final
 import pyoxigraph as ox
 
 from partnergraph import snapshots
-from partnergraph.curation import exporting
+from partnergraph.curation import cells, exporting
 from partnergraph.curation.matching import Index
 from partnergraph.curation.sheets import EXPLANATION_TITLE, LANGUAGES, Column, Sheet, model
 from partnergraph.curation.workbook_write import (
@@ -143,6 +143,7 @@ def _column(column: Column, index: Index, language: str) -> ColumnOut:
         choices=choices,
         multiple=column.multiple,
         description=column.descriptions,
+        separator=cells.separator(column),
     )
 
 

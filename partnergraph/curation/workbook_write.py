@@ -76,6 +76,8 @@ class ColumnOut:
         required: whether every row must fill it in (its heading is marked).
         choices: the allowed values of a "choice" column: a drop-down list.
         multiple: whether a cell takes several values, one per line.
+        separator: what separates them (CSVW ``separator``): a line break, or an
+            empty line for text that may itself span lines.
         description: what the column holds, per language.
     """
 
@@ -86,6 +88,7 @@ class ColumnOut:
     choices: tuple[str, ...] = ()
     multiple: bool = False
     description: Mapping[str, str] = field(default_factory=dict)
+    separator: str = "\n"
 
 
 @dataclass(frozen=True)
@@ -376,12 +379,14 @@ def write_csv_folder(folder: Path, sheets: Sequence[SheetOut], language: str) ->
             writer.writerow([_text(v) for v in values])
         content = codecs.BOM_UTF8 + text.getvalue().encode("utf-8")
         write_atomically(content, folder / f"{sheet.name}.csv")
-    metadata = json.dumps(csv_metadata(sheets), ensure_ascii=False, indent=2) + "\n"
+    metadata = json.dumps(csv_metadata(sheets, language), ensure_ascii=False, indent=2) + "\n"
     write_atomically(metadata.encode("utf-8"), folder / "csv-metadata.json")
 
 
-def csv_metadata(sheets: Sequence[SheetOut]) -> dict[str, Any]:
-    """The CSVW metadata of the sheets' CSV files (a table group)."""
+def csv_metadata(sheets: Sequence[SheetOut], language: str = "en") -> dict[str, Any]:
+    """The CSVW metadata of the sheets' CSV files (a table group) whose headings are
+    in ``language``: each column's titles in every language, that one first (CSVW
+    matches a heading with any title; some processors look at the first only)."""
     return {
         "@context": "http://www.w3.org/ns/csvw",
         "null": "",
@@ -389,22 +394,24 @@ def csv_metadata(sheets: Sequence[SheetOut]) -> dict[str, Any]:
             {
                 "url": f"{sheet.name}.csv",
                 "dc:title": _language_values(sheet.titles),
-                "tableSchema": {"columns": [_column_metadata(c) for c in sheet.columns]},
+                "tableSchema": {"columns": [_column_metadata(c, language) for c in sheet.columns]},
             }
             for sheet in sheets
         ],
     }
 
 
-def _column_metadata(column: ColumnOut) -> dict[str, Any]:
+def _column_metadata(column: ColumnOut, language: str) -> dict[str, Any]:
+    titles = dict(sorted(column.titles.items(), key=lambda item: item[0] != language))
     described: dict[str, Any] = {
         "name": column.name,
-        "titles": dict(column.titles),
+        "titles": titles,
         "datatype": DATATYPES[column.kind],
-        "required": column.required,
     }
+    # no CSVW "required": it asks a value in every row, and a row of an existing
+    # resource may leave any cell empty (an empty cell leaves the data as it is)
     if column.multiple:
-        described["separator"] = "\n"
+        described["separator"] = column.separator
     if column.description:
         described["dc:description"] = _language_values(column.description)
     return described
