@@ -83,7 +83,8 @@ def test_a_csvw_processor_reads_the_csv_export(project: Project, tmp_path: Path)
                         separator = "\n\n" if "\n\n" in str(cell) else "\n"
                         assert value == (str(cell).split(separator) if cell else [])
                     else:
-                        assert (None if value in (None, "") else str(value)) == cell
+                        empty = value is None or (isinstance(value, str) and not value)
+                        assert (None if empty else str(value)) == cell
 
 
 def test_a_corrected_export_writes_the_correction(project: Project, tmp_path: Path) -> None:
