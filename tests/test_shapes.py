@@ -62,6 +62,9 @@ SUPPORTED = {
     SH.select,
     SH.prefixes,
     SH.declare,
+    SH.name,  # sh:name, sh:description, sh:order: non-validating, the template's columns
+    SH.description,
+    SH.order,
     SH.prefix,
     SH.namespace,
     SH.message,
@@ -69,6 +72,9 @@ SUPPORTED = {
 }
 #: The constraint parameters: a shape with any of them needs a message and a severity.
 CONSTRAINTS = SUPPORTED - {
+    SH.name,
+    SH.description,
+    SH.order,
     SH.targetClass,
     SH.property,
     SH.path,
@@ -411,6 +417,14 @@ EXPECTED: dict[str, list[Expected]] = {
         E("SourceDocument-seedFile", "id/source/badly-described", '"seeds/badly-described.txt"'),
         E("Resource-url", "id/source/url-as-text", '"https://example.org/url-as-text"'),
         E("SourceDocument-referenceFile", "id/source/reference-file-number", '"42"^^<xsd:integer>'),
+        E("SourceDocument-url", "id/source/two-addresses"),
+        E(
+            "SourceDocument-locator",
+            "id/source/two-addresses",
+            "id/source/two-addresses",
+            "A source document needs exactly one of schema:url, pg:seedFile or "
+            "pg:referenceFile; it has 2",
+        ),
     ],
     "contacts": [
         E("Resource-email", "id/contact-point/bad-emails", '"kommunkontoret.lund.se"'),
@@ -426,6 +440,7 @@ EXPECTED: dict[str, list[Expected]] = {
             "A contact point needs an e-mail address, a phone number or a web address",
         ),
         E("ContactPoint-contactType", "id/contact-point/no-channel", '"citizen centre"'),
+        E("ContactPoint-of", "id/contact-point/no-channel"),
         E("Post-postIn", "id/post/nowhere"),
         E("Person-name", "id/person/nameless"),
         E("Person-holds", "id/person/nameless", "id/city/lund"),

@@ -54,7 +54,7 @@ from partnergraph.build import build
 from partnergraph.loader import data_files, parse_file
 from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings
-from partnergraph.writes import commit, log, tokens
+from partnergraph.writes import commit, gate, log, tokens
 from partnergraph.writes.change import parse_patch
 from partnergraph.writes.operations import SparqlUpdate
 from partnergraph.writes.update import UpdateRequest, prepare
@@ -588,7 +588,12 @@ def _disk_project(template: Path, mount_point: Path) -> Settings:
     """A copy of the template on the small disk (one path: the shapes stay compiled)."""
     folder = mount_point / "project"
     shutil.copytree(template, folder, symlinks=True)
-    return settings_in(folder)
+    settings = settings_in(folder)
+    served = snapshots.current(settings)
+    assert served is not None
+    # the shapes' analysis, made (and kept under out/gate) before any room is measured
+    gate.prepare_gate(settings, served)
+    return settings
 
 
 def _client(settings: Settings) -> FlaskClient:

@@ -252,7 +252,7 @@ def warm(folder: Path) -> None:
     served = snapshots.current(settings)
     if served is None:
         raise SystemExit(f"{folder}: nothing is served")
-    gate._validator(served.shapes_file, settings.validator)
+    gate.prepare_gate(settings, served)
 
 
 def _single_threaded() -> None:
