@@ -118,13 +118,15 @@ def low_workers(service: QueryService) -> list[int]:
 def test_issue10_point10_small_queries_stay_fast_while_eight_long_ones_run(
     data_file: Path, clients: int
 ) -> None:
+    # starting eight worker processes takes seconds on a loaded 2-core machine (CI once
+    # had seven after 20 s); the start is not what is measured, so it may take a minute
     with opened(
-        data_file, query_timeout=30, max_long_queries=8, max_long_queries_per_client=8
+        data_file, query_timeout=120, max_long_queries=8, max_long_queries_per_client=8
     ) as service:
         load = Load(service)
         for i in range(8):
             load.start(ENDLESS, f"10.0.0.{i % clients + 1}")
-        running = wait_for(lambda: service.health().workers["long"] == 8, 20)
+        running = wait_for(lambda: service.health().workers["long"] == 8, 60)
         assert running, service.health()
         assert len(low_workers(service)) == 8  # every thread of each at nice 19
         latencies = []
