@@ -4,9 +4,11 @@ The editor is YASGUI (``@zazuko/yasgui`` from the npm registry, installed into
 ``node_modules/`` by ``make install``; nothing of it is in git, nothing comes from
 a CDN). The ``/sparql`` blueprint calls :func:`render_editor` when a browser asks
 for HTML without a query. The page opens YASGUI on the URL it was served from,
-with the graph's prefixes and the named queries of ``queries/`` as example tabs;
-the share button of a tab gives a URL (``/sparql#query=…``) that opens that query
-again.
+with the graph's prefixes and the named queries of ``queries/`` in a menu of
+examples; the share button of a tab gives a URL (``/sparql#query=…``) that opens
+that query again, and ``/sparql?query=…`` opened in a browser shows the editor with
+that query and its results. An error answer is said in words with its line marked;
+the results link this dataset's IRIs to this site's pages.
 
 | route | answers |
 | --- | --- |
@@ -98,8 +100,9 @@ def installed_yasgui(app: Flask | None = None) -> Yasgui | None:
     return None if package is None else Yasgui(package.version, package.files)
 
 
-def render_editor() -> Response:
-    """The editor page for ``GET /sparql`` from a browser (HTML, no query).
+def render_editor(query: str | None = None) -> Response:
+    """The editor page for ``GET /sparql`` from a browser: without a query, or with
+    the one a link gave (``/sparql?query=…``), which the page runs at once.
 
     Returns:
         The page; without YASGUI installed, a page that says to run ``make install``.
@@ -132,6 +135,10 @@ def render_editor() -> Response:
         "examples": examples,
         "defaultQuery": namespaces.sparql_prologue() + "\n" + _EXPLORE,
         "persistenceId": "partnergraph-editor",
+        "query": query,
+        # results link this dataset's IRIs ({base}…) to this site's pages ({root}/…)
+        "base": base,
+        "root": request.script_root,
     }
     page = render_template(
         "editor/editor.html",

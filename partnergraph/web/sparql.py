@@ -26,6 +26,7 @@ import time
 from flask import Blueprint, Response, request
 
 from partnergraph import formats
+from partnergraph.errors import PartnergraphError
 from partnergraph.formats import Kind
 from partnergraph.limits.guard import inspect_query
 from partnergraph.store.base import QueryForm, QueryRequest, QueryResult
@@ -68,6 +69,8 @@ def endpoint() -> Response:
         return _timed(update_response(asked), started)
     if asked.query is None:
         return _describe(asked.formats)
+    if request.method == "GET" and _browser_wants_page(asked.formats):
+        return render_editor(asked.query)  # the editor shows the query and runs it
     form = inspect_query(asked.query, settings)
     fmt = negotiate(formats.of_kind(_RESULT_KINDS[form]), asked.formats, what=f"a {form.value}")
     etag = f"{current.version[:32]}-{fmt.key}"
@@ -83,6 +86,19 @@ def endpoint() -> Response:
     )
     result = current.service.run(query, fmt, client=request.remote_addr)
     return _timed(result_response(result, etag), started)
+
+
+def _browser_wants_page(requested: tuple[str, ...]) -> bool:
+    """Whether the client prefers an HTML page to every results format: a browser
+    opening a link to a query (its Accept names text/html, results only by */*)."""
+    page = formats.by_key("html")
+    if page is None:
+        return False
+    candidates = [*formats.of_kind(Kind.RESULTS, Kind.GRAPH), page]
+    try:
+        return negotiate(candidates, requested, what="a query") is page
+    except PartnergraphError:
+        return False
 
 
 def result_response(result: QueryResult, etag: str) -> Response:

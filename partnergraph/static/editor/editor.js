@@ -1,7 +1,7 @@
 /*
  * The query editor of /sparql: YASGUI (@zazuko/yasgui) opened on the endpoint that
  * served this page, with the graph's prefixes, and the named queries of queries/
- * as example tabs. Its settings come from the page (a JSON script element that the
+ * in a menu of examples (with a filter). Its settings come from the page (a JSON script element that the
  * server writes with an HTML-safe encoder); nothing here is fetched from another
  * site: autocompletion of prefixes, properties and classes uses the graph itself.
  */
@@ -90,20 +90,120 @@
       .filter(function (tab) { return tab.getName() === name; })[0];
   }
 
-  // Every example is a tab, unless one of that name is there already (the user's
-  // own, kept from an earlier visit in the browser's storage).
-  config.examples.forEach(function (example) {
-    if (!tabNamed(example.title)) {
-      yasgui.addTab(false, {
-        name: example.title,
-        yasqe: { value: example.query },
-        requestConfig: { endpoint: endpoint }
+  function openTab(name, query) {
+    // A tab of that name is reused (the visitor's own text in it is kept), else made.
+    var tab = tabNamed(name);
+    if (!tab) {
+      tab = yasgui.addTab(false, {
+        name: name, yasqe: { value: query }, requestConfig: { endpoint: endpoint }
       });
     }
-  });
-  if (!yasgui.getTab()) {
-    // A first visit: open the first example (or an empty query).
-    var first = config.examples.length ? tabNamed(config.examples[0].title) : yasgui.addTab(false);
+    yasgui.selectTabId(tab.getId());
+    return tab;
+  }
+
+  // The examples: a menu with a filter above the editor, not one tab each.
+  function examplesMenu() {
+    var menu = document.createElement("details");
+    menu.className = "examples";
+    var summary = document.createElement("summary");
+    summary.textContent = "Example queries (" + config.examples.length + ")";
+    var filter = document.createElement("input");
+    filter.type = "search";
+    filter.placeholder = "Filter the examples";
+    filter.setAttribute("aria-label", "Filter the examples");
+    var list = document.createElement("ul");
+    config.examples.forEach(function (example) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = example.title;
+      button.addEventListener("click", function () {
+        openTab(example.title, example.query);
+        menu.open = false;
+      });
+      item.appendChild(button);
+      if (example.description) {
+        var about = document.createElement("span");
+        about.textContent = example.description;
+        item.appendChild(about);
+      }
+      item.dataset.text = (example.title + " " + (example.description || "")).toLowerCase();
+      list.appendChild(item);
+    });
+    filter.addEventListener("input", function () {
+      var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      Array.prototype.forEach.call(list.children, function (item) {
+        item.hidden = !words.every(function (word) { return item.dataset.text.indexOf(word) >= 0; });
+      });
+    });
+    menu.appendChild(summary);
+    menu.appendChild(filter);
+    menu.appendChild(list);
+    root.parentNode.insertBefore(menu, root);
+  }
+  if (config.examples.length) {
+    examplesMenu();
+  }
+
+  // An error answer as a sentence, with the line it names marked in the editor.
+  var marked = null;
+  function showError(tab) {
+    var yasqe = tab.getYasqe();
+    var box = document.getElementById("query-error");
+    if (marked !== null) {
+      yasqe.removeLineClass(marked, "background", "query-error-line");
+      marked = null;
+    }
+    var results = tab.getYasr().results;
+    var error = results && results.getError ? results.getError() : null;
+    if (!error) {
+      box.hidden = true;
+      return;
+    }
+    var text = error.text || error.statusText || "The query failed";
+    try {
+      var body = JSON.parse(text).error;
+      text = body.title + ": " + body.detail;
+    } catch (ignored) { /* not the endpoint's JSON error: shown as it came */ }
+    var where = /line (\d+), column (\d+)/.exec(text);
+    if (where) {
+      marked = Number(where[1]) - 1;
+      yasqe.addLineClass(marked, "background", "query-error-line");
+    }
+    box.textContent = (error.status ? error.status + " " : "") + text;
+    box.hidden = false;
+  }
+  var errorBox = document.createElement("p");
+  errorBox.id = "query-error";
+  errorBox.className = "query-error";
+  errorBox.setAttribute("role", "alert");
+  errorBox.hidden = true;
+  root.parentNode.insertBefore(errorBox, root);
+  yasgui.on("queryResponse", function (instance, tab) { showError(tab); });
+  yasgui.on("tabSelect", function () { document.getElementById("query-error").hidden = true; });
+
+  // Results name this dataset's resources by their IRIs ({base}id/…): link them to
+  // this site's pages instead of the IRIs' own host.
+  if (config.base) {
+    var site = new URL(config.root + "/", window.location.href).href;
+    new MutationObserver(function () {
+      var links = root.querySelectorAll('.yasr a[href^="' + config.base + '"]');
+      Array.prototype.forEach.call(links, function (link) {
+        link.href = site + link.getAttribute("href").slice(config.base.length);
+        link.removeAttribute("target");
+      });
+    }).observe(root, { childList: true, subtree: true });
+  }
+
+  if (config.query) {
+    // /sparql?query=… opened in a browser: that query, run at once.
+    var asked = openTab("Query from the link", config.query);
+    asked.getYasqe().setValue(config.query);
+    asked.getYasqe().query();
+  } else if (!yasgui.getTab()) {
+    // A first visit: one tab with a query that shows what the graph holds.
+    var first = yasgui.addTab(false);
     yasgui.persistentConfig.setActive(first.getId());
     yasgui.markTabSelected(first.getId());
   }
