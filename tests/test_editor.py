@@ -87,7 +87,8 @@ def test_markup_in_a_query_title_stays_text(client: FlaskClient) -> None:
 
     assert "</script><b>" not in body
     assert "<b>x</b>" not in body
-    assert body.count("</script>") == 3  # the configuration and the two scripts
+    # every </script> closes a script element of the page (none comes from a title)
+    assert body.count("</script>") == body.count("<script")
 
 
 def test_the_examples_follow_the_configured_base(tmp_path: Path) -> None:
