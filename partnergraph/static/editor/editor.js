@@ -146,42 +146,53 @@
     examplesMenu();
   }
 
-  // An error answer as a sentence, with the line it names marked in the editor.
-  var marked = null;
-  function showError(tab) {
-    var yasqe = tab.getYasqe();
-    var box = document.getElementById("query-error");
-    if (marked !== null) {
-      yasqe.removeLineClass(marked, "background", "query-error-line");
-      marked = null;
-    }
-    var results = tab.getYasr().results;
-    var error = results && results.getError ? results.getError() : null;
-    if (!error) {
-      box.hidden = true;
-      return;
-    }
-    var text = error.text || error.statusText || "The query failed";
-    try {
-      var body = JSON.parse(text).error;
-      text = body.title + ": " + body.detail;
-    } catch (ignored) { /* not the endpoint's JSON error: shown as it came */ }
-    var where = /line (\d+), column (\d+)/.exec(text);
-    if (where) {
-      marked = Number(where[1]) - 1;
-      yasqe.addLineClass(marked, "background", "query-error-line");
-    }
-    box.textContent = (error.status ? error.status + " " : "") + text;
-    box.hidden = false;
-  }
+  // An error answer as a sentence, with the line it names marked in the editor:
+  // read from the error YASR shows (the endpoint's JSON error body), once per answer.
   var errorBox = document.createElement("p");
   errorBox.id = "query-error";
   errorBox.className = "query-error";
   errorBox.setAttribute("role", "alert");
   errorBox.hidden = true;
   root.parentNode.insertBefore(errorBox, root);
-  yasgui.on("queryResponse", function (instance, tab) { showError(tab); });
-  yasgui.on("tabSelect", function () { document.getElementById("query-error").hidden = true; });
+  var marked = null;
+  function clearError() {
+    var tab = yasgui.getTab();
+    if (marked !== null && tab) {
+      tab.getYasqe().removeLineClass(marked, "background", "query-error-line");
+    }
+    marked = null;
+    errorBox.hidden = true;
+  }
+  function showError(shown) {
+    var text = shown.textContent || "";
+    var start = text.indexOf("{");
+    var said = text;
+    try {
+      var body = JSON.parse(text.slice(start)).error;
+      said = body.status + " " + body.title + ": " + body.detail;
+    } catch (ignored) { /* not the endpoint's JSON error: shown as it came */ }
+    var where = /line (\d+), column (\d+)/.exec(said);
+    var tab = yasgui.getTab();
+    if (where && tab) {
+      marked = Number(where[1]) - 1;
+      tab.getYasqe().addLineClass(marked, "background", "query-error-line");
+    }
+    errorBox.textContent = said;
+    errorBox.hidden = false;
+  }
+  new MutationObserver(function () {
+    var shown = root.querySelector(".tabPanel.active .yasr .errorResult");
+    var text = shown ? shown.textContent : "";
+    if (shown && text && shown.dataset.said !== text) {
+      shown.dataset.said = text; // YASR fills the element after adding it
+      clearError();
+      showError(shown);
+    } else if (!shown && !errorBox.hidden) {
+      clearError();
+    }
+  }).observe(root, { childList: true, subtree: true });
+  yasgui.on("tabSelect", clearError);
+  yasgui.on("query", clearError);
 
   // Results name this dataset's resources by their IRIs ({base}id/…): link them to
   // this site's pages instead of the IRIs' own host.
