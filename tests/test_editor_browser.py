@@ -169,6 +169,8 @@ def test_an_error_is_said_in_words_with_its_line_marked(site: str, watched: Watc
     page.locator(".yasgui .tabPanel.active .yasqe_queryButton").click()
     error = page.locator("#query-error")
     expect(error).to_be_visible()
-    expect(error).to_have_text("400 Bad request: syntax error at line 2, column 1: expected OPTIONAL")
+    expect(error).to_have_text(
+        "400 Bad request: syntax error at line 2, column 1: expected OPTIONAL"
+    )
     expect(page.locator(".yasgui .tabPanel.active .query-error-line")).to_have_count(1)
     assert [e for e in watched.errors if "400" not in e] == []
