@@ -226,11 +226,8 @@ def test_default_format_without_accept(
             "application/sparql-results+json;q=0.1, text/tab-separated-values;q=0.2",
             "text/tab-separated-values",
         ),
-        (
-            CITIES,
-            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-            "application/sparql-results+xml",
-        ),
+        # a browser opening a link to a query: the editor with the query, run (issue 14)
+        (CITIES, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
         (ASK, "application/sparql-results+xml", "application/sparql-results+xml"),
         (CONSTRUCT, "application/n-triples", "application/n-triples"),
         (CONSTRUCT, "application/ld+json", "application/ld+json"),
@@ -304,10 +301,15 @@ def test_406_when_nothing_acceptable(client: FlaskClient, query: str, accept: st
     assert accept in detail
 
 
-def test_406_for_a_browser_that_only_takes_html_is_an_html_page(client: FlaskClient) -> None:
+def test_a_browser_that_only_takes_html_gets_the_editor_with_the_query(
+    client: FlaskClient,
+) -> None:
     response = get(client, ASK, Accept="text/html")
-    assert response.status_code == 406
+    assert response.status_code == 200
     assert response.mimetype == "text/html"
+    assert '"query": "ASK' in response.get_data(as_text=True)  # the editor's configuration
+    posted = client.post("/sparql", data={"query": ASK}, headers={"Accept": "text/html"})
+    assert posted.status_code == 406  # a form POST asks for results, not a page
 
 
 @pytest.mark.parametrize(("query", "value"), [(CITIES, "ttl"), (CONSTRUCT, "csv"), (CITIES, "x")])
