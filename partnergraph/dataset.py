@@ -107,6 +107,46 @@ SELECT DISTINCT ?m ?label WHERE {{
 }} ORDER BY ?m
 """
 
+
+def _described(m: str) -> str:
+    """The graph pattern of a municipality whose relations the data describes, bound as
+    ``?{m}``: a member of a network, or a party to partnerships with two or more other
+    places (the others of those partnerships are its partner places)."""
+    return f"""
+  ?{m} a <{SCHEMA}City>, <{ORG}Organization> .
+  FILTER EXISTS {{
+    {{ ?{m}_membership <{ORG}member> ?{m} }}
+    UNION
+    {{ ?{m}_p1 a <{{pg}}Partnership> ; <{{pg}}party> ?{m}, ?{m}_a .
+       ?{m}_p2 a <{{pg}}Partnership> ; <{{pg}}party> ?{m}, ?{m}_b .
+       FILTER (?{m}_a != ?{m} && ?{m}_b != ?{m} && ?{m}_a != ?{m}_b) }}
+  }}"""
+
+
+_HOME_COUNTS = f"""
+SELECT ?described ?partner_places ?partnerships ?networks ?sources WHERE {{
+  {{ SELECT (COUNT(DISTINCT ?m) AS ?described) WHERE {{ {_described("m")} }} }}
+  {{ SELECT (COUNT(DISTINCT ?place) AS ?partner_places) WHERE {{
+      {_described("m")}
+      ?p a <{{pg}}Partnership> ; <{{pg}}party> ?m, ?place .
+      FILTER (?place != ?m)
+      FILTER NOT EXISTS {{ {_described("place")} }}
+  }} }}
+  {{ SELECT (COUNT(DISTINCT ?p) AS ?partnerships) WHERE {{ ?p a <{{pg}}Partnership> }} }}
+  {{ SELECT (COUNT(DISTINCT ?n) AS ?networks) WHERE {{ ?n a <{{pg}}Network> }} }}
+  {{ SELECT (COUNT(DISTINCT ?s) AS ?sources) WHERE {{ ?s a <{{pg}}SourceDocument> }} }}
+}}
+"""
+
+_DESCRIBED_MUNICIPALITIES = f"""
+SELECT DISTINCT ?m ?partnership ?membership ?label WHERE {{
+  {_described("m")}
+  {{ ?partnership a <{{pg}}Partnership> ; <{{pg}}party> ?m }}
+  UNION {{ ?membership <{ORG}member> ?m }}
+  UNION {{ ?m <{RDFS}label> ?label }}
+}}
+"""
+
 #: The EU data theme of the dataset (and its English label, as the table gives it).
 THEME = ("GOVE", "Government and public sector")
 
@@ -130,6 +170,44 @@ class Counts:
     subjects: int = 0
     properties: int = 0
     classes: int = 0
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    """What the home page counts, each asked of the query service.
+
+    Attributes:
+        municipalities: the municipalities whose relations the data describes (a
+            network membership, or partnerships with two or more places).
+        partner_places: the other parties of their partnerships, not described
+            themselves.
+        partnerships: every partnership.
+        networks: every network.
+        sources: every source document.
+    """
+
+    municipalities: int = 0
+    partner_places: int = 0
+    partnerships: int = 0
+    networks: int = 0
+    sources: int = 0
+
+
+@dataclass(frozen=True)
+class Described:
+    """A municipality whose relations the data describes.
+
+    Attributes:
+        iri: its IRI.
+        labels: its labels by language.
+        partnerships: how many partnerships it is a party to.
+        memberships: how many memberships it holds.
+    """
+
+    iri: str
+    labels: dict[str, str]
+    partnerships: int
+    memberships: int
 
 
 @dataclass(frozen=True)
@@ -176,6 +254,55 @@ def publishers(service: QueryService, ns: Namespaces) -> dict[str, dict[str, str
             if isinstance(label, ox.Literal) and label.language:
                 labels.setdefault(label.language, label.value)
     return found
+
+
+def home_counts(service: QueryService, ns: Namespaces) -> HomeCounts:
+    """The counts of the home page (one query of five counts)."""
+    rows = service.select(_HOME_COUNTS.replace("{pg}", ns.pg), {}, 1).rows
+    if not rows:
+        return HomeCounts()
+    row = rows[0]
+    return HomeCounts(
+        municipalities=_count(row["described"]),
+        partner_places=_count(row["partner_places"]),
+        partnerships=_count(row["partnerships"]),
+        networks=_count(row["networks"]),
+        sources=_count(row["sources"]),
+    )
+
+
+def described_municipalities(service: QueryService, ns: Namespaces) -> list[Described]:
+    """The municipalities whose relations the data describes, with their labels and
+    how many partnerships and memberships each has (one query), in IRI order."""
+    rows = service.select(_DESCRIBED_MUNICIPALITIES.replace("{pg}", ns.pg), {}, 100_000).rows
+    labels: dict[str, dict[str, str]] = {}
+    partnerships: dict[str, set[str]] = {}
+    memberships: dict[str, set[str]] = {}
+    for row in rows:
+        municipality = row["m"]
+        if not isinstance(municipality, ox.NamedNode):
+            continue
+        iri = municipality.value
+        labels.setdefault(iri, {})
+        if isinstance(label := row["label"], ox.Literal) and label.language:
+            labels[iri].setdefault(label.language, label.value)
+        if (partnership := row["partnership"]) is not None:
+            partnerships.setdefault(iri, set()).add(str(partnership))
+        if (membership := row["membership"]) is not None:
+            memberships.setdefault(iri, set()).add(str(membership))
+    return [
+        Described(
+            iri,
+            labels[iri],
+            len(partnerships.get(iri, ())),
+            len(memberships.get(iri, ())),
+        )
+        for iri in sorted(labels)
+    ]
+
+
+def _count(term: object) -> int:
+    return int(term.value) if isinstance(term, ox.Literal) else 0
 
 
 def describe(

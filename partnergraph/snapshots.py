@@ -47,6 +47,7 @@ from typing import IO
 import pyoxigraph as ox
 
 import partnergraph
+from partnergraph import search_index
 from partnergraph.atomic import sync_folder, write_atomically
 from partnergraph.errors import ConfigurationError
 from partnergraph.settings import Settings
@@ -243,7 +244,7 @@ def create(settings: Settings, contents: Contents) -> Snapshot:
         with locked(root):
             snapshot = read(root, contents.version)
             if snapshot is None:
-                snapshot = _write(root, contents)
+                snapshot = _write(root, contents, settings.base_iri)
             write_atomically(f"{contents.version}\n".encode(), root / SOURCES / contents.sources)
             return snapshot
     except OSError as exc:
@@ -263,7 +264,7 @@ def of_file(settings: Settings, data_file: Path, built: datetime | None = None) 
     return create(settings, Contents(version, moment, data_file, b"", None, "file:" + version))
 
 
-def _write(root: Path, contents: Contents) -> Snapshot:
+def _write(root: Path, contents: Contents, base_iri: str) -> Snapshot:
     temporary = root / f".new-{contents.version[:16]}-{os.getpid()}"
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir()
@@ -274,6 +275,7 @@ def _write(root: Path, contents: Contents) -> Snapshot:
         shutil.copyfile(contents.data_file, temporary / DATA)
     store = write_store(temporary / STORE, temporary / DATA)
     stats = DatasetStats.of(store)
+    search_index.index_snapshot(temporary, base_iri, store)  # the text index of /search
     del store  # closes the database before any reader opens it
     return _seal(root, temporary, contents, stats)
 

@@ -15,7 +15,8 @@
 | ``/dumps/`` | :mod:`.dumps` | releases: dumps, checksums, manifests, changes |
 | ``/curate`` | :mod:`.curate` | curators' spreadsheets: sign in, upload, preview, confirm |
 
-Every response carries CORS headers (:mod:`partnergraph.web.cors`) and
+Every HTML page extends one layout (:mod:`partnergraph.web.layout`). Every
+response carries CORS headers (:mod:`partnergraph.web.cors`) and
 ``X-Content-Type-Options: nosniff``; every error has one body
 (:mod:`partnergraph.web.errors`).
 """
@@ -35,9 +36,10 @@ from partnergraph.web import (
     errors,
     graph_store,
     graphs,
-    i18n,
+    layout,
     pages,
     resources,
+    search_page,
     shapes,
     sparql,
     system,
@@ -52,6 +54,7 @@ BLUEPRINTS = (
     api.bp,
     assets.bp,
     pages.bp,
+    search_page.bp,
     resources.bp,
     graphs.bp,
     wellknown.bp,
@@ -68,7 +71,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     writes.init_app(app)
     cors.init_app(app)
-    i18n.init_app(app)
+    layout.init_app(app)
     app.after_request(_nosniff)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -35,7 +35,7 @@ LEAFLET_FILES: Final = frozenset({"leaflet.js", "leaflet.css", "leaflet.js.map"}
 
 _PACKAGE_DIR = Path(partnergraph.__file__).resolve().parent
 _OWN_DIR = _PACKAGE_DIR / "static" / "pages"
-_OWN_FILES: Final = frozenset({"pages.css", "map.js"})
+_OWN_FILES: Final = frozenset({"pages.css", "map.js", "search.js"})
 _MEDIA_TYPES: Final = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",

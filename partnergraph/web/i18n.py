@@ -7,11 +7,6 @@ headings and short phrases around them. A missing word falls back to English.
 from __future__ import annotations
 
 from typing import Final
-from urllib.parse import urlencode
-
-from flask import Flask, request
-
-from partnergraph.web import headers
 
 LANGUAGE_NAMES: Final = {"en": "English", "sv": "svenska", "fi": "suomi"}
 
@@ -348,6 +343,231 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "curate_node": {"en": "Resource", "sv": "Resurs", "fi": "Resurssi"},
     "curate_property": {"en": "Property", "sv": "Egenskap", "fi": "Ominaisuus"},
     "curate_value": {"en": "Value", "sv": "Värde", "fi": "Arvo"},
+    # ---- the layout and the home page (partnergraph/web/layout.py, pages.py) ----
+    "look_site": {"en": "Site", "sv": "Webbplatsen", "fi": "Sivusto"},
+    "look_api": {"en": "API", "sv": "API", "fi": "API"},
+    "look_english_only": {
+        "en": "This page is in English only.",
+        "sv": "Den här sidan finns bara på engelska.",
+        "fi": "Tämä sivu on vain englanniksi.",
+    },
+    "look_holds": {
+        "en": "What the data holds",
+        "sv": "Vad datan innehåller",
+        "fi": "Mitä aineisto sisältää",
+    },
+    "look_described": {
+        "en": "Municipalities whose relations are described",
+        "sv": "Kommuner vars relationer beskrivs",
+        "fi": "Kunnat, joiden suhteet kuvataan",
+    },
+    "look_partner_places": {
+        "en": "Partner places",
+        "sv": "Partnerorter",
+        "fi": "Kumppanipaikkakunnat",
+    },
+    "look_counts_note": {
+        "en": "A municipality's relations count as described when the data gives its "
+        "memberships of networks or its partnerships with two or more places; the other "
+        "parties of those partnerships are the partner places.",
+        "sv": "En kommuns relationer räknas som beskrivna när datan anger dess medlemskap i "
+        "nätverk eller dess partnerskap med två eller fler orter; de andra parterna i dessa "
+        "partnerskap är partnerorterna.",
+        "fi": "Kunnan suhteet lasketaan kuvatuiksi, kun aineisto kertoo sen jäsenyydet "
+        "verkostoissa tai sen kumppanuudet vähintään kahden paikkakunnan kanssa; näiden "
+        "kumppanuuksien muut osapuolet ovat kumppanipaikkakunnat.",
+    },
+    "look_memberships": {
+        "en": "Network memberships",
+        "sv": "Medlemskap i nätverk",
+        "fi": "Verkostojäsenyydet",
+    },
+    "look_release": {
+        "en": "Release {id}, built on {date}",
+        "sv": "Version {id}, byggd den {date}",
+        "fi": "Julkaisu {id}, koottu {date}",
+    },
+    "look_no_release": {
+        "en": "No release of dumps has been written for this data.",
+        "sv": "Ingen version med nedladdningar har skrivits för denna data.",
+        "fi": "Tälle aineistolle ei ole kirjoitettu latausjulkaisua.",
+    },
+    "look_last_change": {"en": "Last change", "sv": "Senaste ändring", "fi": "Viimeisin muutos"},
+    "look_change": {
+        "en": "Change {number} by {who} on {date}",
+        "sv": "Ändring {number} av {who} den {date}",
+        "fi": "Muutos {number}, tekijä {who}, {date}",
+    },
+    "look_no_change": {
+        "en": "No change has been made through a write yet: the data is as graph/ was "
+        "built on {date}.",
+        "sv": "Ingen ändring har gjorts genom en skrivning ännu: datan är som graph/ "
+        "byggdes den {date}.",
+        "fi": "Kirjoituksella ei ole vielä tehty muutoksia: tiedot ovat sellaiset kuin "
+        "graph/ koottiin {date}.",
+    },
+    "look_all_changes": {"en": "All changes", "sv": "Alla ändringar", "fi": "Kaikki muutokset"},
+    "look_more": {"en": "More", "sv": "Mer", "fi": "Lisää"},
+    "search_found": {"en": "{count} found", "sv": "{count} träffar", "fi": "{count} tulosta"},
+    "search_full": {
+        "en": "The best {count} are shown; add a word to narrow the search.",
+        "sv": "De {count} bästa visas; lägg till ett ord för att begränsa sökningen.",
+        "fi": "Parhaat {count} näytetään; tarkenna hakua lisäämällä sana.",
+    },
+    "search_none": {
+        "en": "Nothing has a name like this.",
+        "sv": "Inget har ett sådant namn.",
+        "fi": "Millään ei ole tällaista nimeä.",
+    },
+    "search_too_short": {
+        "en": "Type at least two letters.",
+        "sv": "Skriv minst två bokstäver.",
+        "fi": "Kirjoita vähintään kaksi kirjainta.",
+    },
+    "search_hint": {
+        "en": "Names in English, Swedish and Finnish are searched; accents and capitals "
+        "do not matter (“vasteras” finds Västerås).",
+        "sv": "Namn på engelska, svenska och finska genomsöks; accenter och versaler spelar "
+        "ingen roll (”vasteras” hittar Västerås).",
+        "fi": "Haku kattaa englannin-, ruotsin- ja suomenkieliset nimet; aksentit ja isot "
+        "kirjaimet eivät vaikuta (”vasteras” löytää Västeråsin).",
+    },
+    "search_other_names": {"en": "Also", "sv": "Även", "fi": "Myös"},
+    "search_kind_municipality": {"en": "Municipality", "sv": "Kommun", "fi": "Kunta"},
+    "search_kind_network": {"en": "Network", "sv": "Nätverk", "fi": "Verkosto"},
+    "search_kind_place": {"en": "Place", "sv": "Plats", "fi": "Paikka"},
+    "search_kind_partnership": {"en": "Partnership", "sv": "Partnerskap", "fi": "Kumppanuus"},
+    "search_kind_programme": {
+        "en": "Programme or project",
+        "sv": "Program eller projekt",
+        "fi": "Ohjelma tai hanke",
+    },
+    "search_kind_event": {"en": "Event", "sv": "Evenemang", "fi": "Tapahtuma"},
+    "search_kind_organisation": {"en": "Organisation", "sv": "Organisation", "fi": "Organisaatio"},
+    "search_kind_source": {"en": "Source document", "sv": "Källdokument", "fi": "Lähdeasiakirja"},
+    "search_kind_contact": {"en": "Contact", "sv": "Kontakt", "fi": "Yhteystieto"},
+    "search_kind_concept": {"en": "Concept", "sv": "Begrepp", "fi": "Käsite"},
+    "search_kind_term": {
+        "en": "Vocabulary term",
+        "sv": "Term i vokabulären",
+        "fi": "Sanaston termi",
+    },
+    "search_kind_other": {"en": "Other", "sv": "Övrigt", "fi": "Muu"},
+    # ---- resource views (partnergraph/web/views/) ----
+    "view_in_en": {"en": "in English", "sv": "på engelska", "fi": "englanniksi"},
+    "view_in_sv": {"en": "in Swedish", "sv": "på svenska", "fi": "ruotsiksi"},
+    "view_in_fi": {"en": "in Finnish", "sv": "på finska", "fi": "suomeksi"},
+    "view_in_other": {"en": "language:", "sv": "språk:", "fi": "kieli:"},
+    "view_kind_year": {"en": "year", "sv": "år", "fi": "vuosi"},
+    "view_kind_month": {"en": "month", "sv": "månad", "fi": "kuukausi"},
+    "view_kind_date": {"en": "date", "sv": "datum", "fi": "päivämäärä"},
+    "view_kind_datetime": {"en": "date and time", "sv": "datum och tid", "fi": "aika"},
+    "view_kind_number": {"en": "number", "sv": "tal", "fi": "luku"},
+    "view_kind_duration": {"en": "duration", "sv": "varaktighet", "fi": "kesto"},
+    "view_kind_boolean": {"en": "yes or no", "sv": "ja eller nej", "fi": "kyllä tai ei"},
+    "view_kind_link": {"en": "web address", "sv": "webbadress", "fi": "verkko-osoite"},
+    "view_data": {
+        "en": "All statements (data)",
+        "sv": "Alla uppgifter (data)",
+        "fi": "Kaikki tiedot (data)",
+    },
+    "view_show_data": {
+        "en": "Every statement, property by property, and the links here",
+        "sv": "Varje uppgift, egenskap för egenskap, och länkarna hit",
+        "fi": "Jokainen tieto ominaisuuksittain sekä linkit tänne",
+    },
+    "view_facts": {"en": "Facts", "sv": "Uppgifter", "fi": "Tiedot"},
+    "view_at_a_glance": {"en": "At a glance", "sv": "I korthet", "fi": "Lyhyesti"},
+    "view_the_partnership": {
+        "en": "The partnership",
+        "sv": "Partnerskapet",
+        "fi": "Kumppanuus",
+    },
+    "view_parties": {"en": "Parties", "sv": "Parter", "fi": "Osapuolet"},
+    "view_dates": {"en": "Dates", "sv": "Datum", "fi": "Ajankohta"},
+    "view_legend": {"en": "Legend", "sv": "Teckenförklaring", "fi": "Selite"},
+    "view_none_listed": {
+        "en": "None listed in the data.",
+        "sv": "Inga listade i datan.",
+        "fi": "Aineistossa ei ole yhtään.",
+    },
+    "view_figures": {"en": "Figures", "sv": "Siffror", "fi": "Lukuja"},
+    "view_more_than": {"en": "more than", "sv": "mer än", "fi": "yli"},
+    "view_nearly": {"en": "nearly", "sv": "nästan", "fi": "lähes"},
+    "view_active_in": {"en": "active in", "sv": "aktiv inom", "fi": "aktiivinen"},
+    "view_runs_it": {"en": "its own", "sv": "egen verksamhet", "fi": "oma toiminta"},
+    "view_seat": {"en": "Secretariat in", "sv": "Sekretariat i", "fi": "Sihteeristö"},
+    "view_members": {"en": "Members", "sv": "Medlemmar", "fi": "Jäsenet"},
+    "view_member": {"en": "Member", "sv": "Medlem", "fi": "Jäsen"},
+    "view_members_known": {
+        "en": "The members whose membership a source in this dataset states.",
+        "sv": "De medlemmar vars medlemskap en källa i denna datamängd anger.",
+        "fi": "Jäsenet, joiden jäsenyyden jokin tämän aineiston lähde mainitsee.",
+    },
+    "view_period": {"en": "Period", "sv": "Period", "fi": "Ajanjakso"},
+    "view_map_members": {
+        "en": "Map of members",
+        "sv": "Karta över medlemmar",
+        "fi": "Jäsenten kartta",
+    },
+    "view_participants": {"en": "Who takes part", "sv": "Deltagare", "fi": "Osallistujat"},
+    "view_parts": {"en": "Parts", "sv": "Delar", "fi": "Osat"},
+    "view_where_to_read": {
+        "en": "Where to read it",
+        "sv": "Var den finns",
+        "fi": "Mistä sen löytää",
+    },
+    "view_no_link": {"en": "no link known", "sv": "ingen länk känd", "fi": "linkkiä ei tiedetä"},
+    "view_what_it_states": {
+        "en": "What it states about",
+        "sv": "Vad den uppger något om",
+        "fi": "Mistä se kertoo",
+    },
+    "view_other": {"en": "Other", "sv": "Övrigt", "fi": "Muut"},
+    "view_contact_of": {"en": "Contact for", "sv": "Kontakt för", "fi": "Yhteystieto"},
+    "view_email": {"en": "E-mail", "sv": "E-post", "fi": "Sähköposti"},
+    "view_telephone": {"en": "Telephone", "sv": "Telefon", "fi": "Puhelin"},
+    "view_meaning": {"en": "Meaning", "sv": "Betydelse", "fi": "Merkitys"},
+    "view_in_scheme": {"en": "In the scheme", "sv": "I begreppsschemat", "fi": "Järjestelmässä"},
+    "view_broader": {"en": "Broader", "sv": "Överordnat", "fi": "Laajempi"},
+    "view_narrower": {"en": "Narrower", "sv": "Underordnat", "fi": "Suppeampi"},
+    "view_names": {
+        "en": "Names in each language",
+        "sv": "Namn på varje språk",
+        "fi": "Nimet kullakin kielellä",
+    },
+    "view_preferred_name": {"en": "Name", "sv": "Namn", "fi": "Nimi"},
+    "view_concepts": {"en": "Concepts", "sv": "Begrepp", "fi": "Käsitteet"},
+    "view_used_by": {"en": "Used by", "sv": "Används av", "fi": "Käyttäjät"},
+    "view_publisher": {"en": "Published by", "sv": "Utgiven av", "fi": "Julkaisija"},
+    "view_written_in": {"en": "Written in", "sv": "Språk", "fi": "Kieli"},
+    "view_published": {"en": "Published", "sv": "Publicerad", "fi": "Julkaistu"},
+    "view_retrieved": {"en": "Retrieved", "sv": "Hämtad", "fi": "Haettu"},
+    "view_not_recorded": {
+        "en": "date not recorded",
+        "sv": "datum inte antecknat",
+        "fi": "päivää ei ole kirjattu",
+    },
+    "view_about_source": {
+        "en": "about this source",
+        "sv": "om denna källa",
+        "fi": "tietoa lähteestä",
+    },
+    "view_states_here": {
+        "en": "What it states on this page",
+        "sv": "Vad den uppger på denna sida",
+        "fi": "Mitä se kertoo tällä sivulla",
+    },
+    "view_unsourced": {
+        "en": "Statements without a source document",
+        "sv": "Uppgifter utan källdokument",
+        "fi": "Tiedot ilman lähdeasiakirjaa",
+    },
+    "view_derived": {
+        "en": "derived by the build from the other statements",
+        "sv": "härlett av bygget ur de andra uppgifterna",
+        "fi": "johdettu muista tiedoista koottaessa",
+    },
 }
 
 
@@ -355,19 +575,3 @@ def word(key: str, language: str) -> str:
     """The word ``key`` in ``language`` (English when missing)."""
     entry = WORDS[key]
     return entry.get(language, entry["en"])
-
-
-def init_app(app: Flask) -> None:
-    """Make ``t(key)``, ``lang_url(code)`` and the language names available to templates."""
-
-    @app.context_processor
-    def _words() -> dict[str, object]:
-        def t(key: str) -> str:
-            return word(key, headers.language())
-
-        def lang_url(code: str) -> str:
-            args = request.args.to_dict()
-            args["lang"] = code
-            return request.script_root + request.path + "?" + urlencode(sorted(args.items()))
-
-        return {"t": t, "lang_url": lang_url, "language_names": LANGUAGE_NAMES}

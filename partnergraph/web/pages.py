@@ -1,24 +1,29 @@
-"""The home page ``/``: what the dataset is, who publishes it, its counts, a label
-search (``/?q=``), and links to everything else.
+"""The home page ``/``: what the dataset is, who publishes it, what it holds in honest
+counts, the municipalities whose relations it describes, the current release and
+what changed last, and links to everything else.
 
-Each block is one query: the counts, the municipalities whose own pages are
-sources, and the search.
+Each block is one query through the query service (the counts, the described
+municipalities), asked once per snapshot; the release and the last change come from
+the snapshot's release and the change log. The site search is in every page's
+header (``/search``); an old search link ``/?q=`` is sent there.
 """
 
 from __future__ import annotations
 
-import hashlib
+from datetime import datetime
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from partnergraph import dataset, search
+from partnergraph import dataset
 from partnergraph.describe import Labels
 from partnergraph.dumps.manifest import Release
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
-from partnergraph.web import assets, headers
+from partnergraph.web import headers
 from partnergraph.web.present import Presenter
 from partnergraph.web.state import once, state
+from partnergraph.writes import log
 
 bp = Blueprint("pages", __name__)
 
@@ -29,30 +34,20 @@ LICENCES = {
 }
 
 
-@bp.app_context_processor
-def _site() -> dict[str, object]:
-    return {"root": request.script_root, "pages_css": assets.own_url("pages.css")}
-
-
 @bp.get("/")
 def home() -> Response:
-    """The dataset's home page; with ``?q=`` it also shows the search results."""
+    """The dataset's home page (``?q=``: a permanent redirect to the site search)."""
+    if "q" in request.args:
+        return _to_search()
     current = state()
     settings = current.settings
     ns = Namespaces(settings.base_iri)
     language = headers.language()
-    query = request.args.get("q", "")[: search.MAX_LENGTH]
-    hits = search.search(current.service, query) if query else []
-    labels: dict[str, dict[str, str]] = {hit.iri: dict(hit.labels) for hit in hits}
-    found = once("publishers", lambda: dataset.publishers(current.service, ns))
-    labels.update(found)
-    show = Presenter(ns, language, Labels(labels), request.script_root, "lang" in request.args)
-    municipalities = sorted(found)
+    described = once("described", lambda: dataset.described_municipalities(current.service, ns))
+    labels = Labels({m.iri: m.labels for m in described})
+    show = Presenter(ns, language, labels, request.script_root, "lang" in request.args)
     page = render_template(
         "pages/home.html",
-        language=language,
-        query=query,
-        results=[(show.label(h.iri), [show.label(h.type)] if h.type else []) for h in hits],
         home={
             "title": dataset.TITLE.get(language, dataset.TITLE["en"]),
             "description": dataset.DESCRIPTION.get(language, dataset.DESCRIPTION["en"]),
@@ -60,18 +55,32 @@ def home() -> Response:
             "publisher_url": settings.publisher_url,
             "licence": settings.licence,
             "licence_name": LICENCES.get(settings.licence, settings.licence),
-            "counts": once("counts", lambda: dataset.counts(current.service, ns)),
-            "municipalities": [show.label(m) for m in municipalities],
+            "counts": once("home_counts", lambda: dataset.home_counts(current.service, ns)),
+            "municipalities": [(show.label(m.iri), m) for m in described],
+            "built": current.built,
             "release": current.release,
             "downloads": _downloads(current.release),
+            "last_change": once("last_change", lambda: log.last(settings.changes_dir)),
         },
+        day=_day,
     )
     html = by_key("html")
     content_type = html.content_type if html else "text/html; charset=utf-8"
     response = headers.secure_page(Response(page, content_type=content_type))
-    asked = hashlib.sha256(query.encode("utf-8")).hexdigest()[:16] if query else ""
-    variant = f"home-{language}-{asked}"
-    return headers.conditional(response, variant, headers.PAGE, vary=("Accept-Language",))
+    return headers.conditional(response, f"home-{language}", headers.PAGE, ("Accept-Language",))
+
+
+def _to_search() -> Response:
+    """``/?q=…`` (the search of earlier versions of this page) → ``/search?q=…``."""
+    query = request.args.get("q", "")
+    asked = [("q", query)] + [("lang", v) for v in request.args.getlist("lang")[:1]]
+    location = f"{request.script_root}/search?{urlencode(asked)}"
+    return Response(status=301, headers={"Location": location, "Cache-Control": headers.REDIRECT})
+
+
+def _day(moment: datetime) -> str:
+    """A date as ``YYYY-MM-DD`` (what the page shows of a time)."""
+    return moment.strftime("%Y-%m-%d")
 
 
 def _downloads(release: Release | None) -> list[tuple[str, str, int]]:

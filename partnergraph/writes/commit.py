@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from partnergraph import inputs, snapshots
+from partnergraph import inputs, search_index, snapshots
 from partnergraph.atomic import sync_folder
 from partnergraph.derive import rederive
 from partnergraph.errors import (
@@ -169,6 +169,13 @@ def _write(
         return Written(None, base, Change())
     change, full, stats = applied
     mark("validated")
+    search_index.index_snapshot(  # the previous version's text index, updated by the change
+        folder,
+        settings.base_iri,
+        folder / snapshots.STORE,
+        previous=base.folder,
+        change=(full.added, full.removed),
+    )
     sealed = _seal(settings, base, folder, stats, _new_nquads(base.data_file, full))
     version = sealed.version
     mark("sealed")
