@@ -181,6 +181,7 @@ def test_a_page_as_a_reader_sees_it(
             name,
             [r for r in seen.requests if not r.startswith(base)],
         )
+        (ARTIFACTS / f"weight-{name}-{label}.txt").write_text(f"{sum(seen.weights)}\n")
         scroll = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
         assert scroll[0] <= scroll[1], (name, label, scroll, _widest(page))
         if name != "editor":

@@ -348,6 +348,56 @@ def test_leaflet_is_served_from_node_modules(client: FlaskClient) -> None:
     assert client.get(f"/-/static/leaflet/{version}/package.json").status_code == 404
 
 
+def test_the_outlines_and_their_reader_are_served_from_node_modules(client: FlaskClient) -> None:
+    for package, name, media_type in (
+        ("world-atlas", "countries-110m.json", "application/json"),
+        ("topojson-client", "topojson-client.min.js", "text/javascript"),
+    ):
+        folder = ROOT / "node_modules" / package
+        version = json.loads((folder / "package.json").read_text())["version"]
+        with client.get(f"/-/static/{package}/{version}/{name}") as answer:
+            assert answer.status_code == 200
+            assert answer.mimetype == media_type
+            assert "immutable" in answer.headers["Cache-Control"]
+    assert client.get(f"/-/static/world-atlas/{version}/land-110m.json").status_code == 404
+    assert client.get("/-/static/left-pad/1.0.0/index.js").status_code == 404
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "zstd"])
+def test_static_files_are_sent_compressed_when_the_client_accepts_it(
+    client: FlaskClient, encoding: str
+) -> None:
+    import gzip
+
+    import brotli
+    from backports import zstd
+
+    decode = {"gzip": gzip.decompress, "br": brotli.decompress, "zstd": zstd.decompress}
+    folder = ROOT / "node_modules" / "leaflet"
+    version = json.loads((folder / "package.json").read_text())["version"]
+    url = f"/-/static/leaflet/{version}/leaflet.js"
+    original = (folder / "dist" / "leaflet.js").read_bytes()
+    with client.get(url, headers={"Accept-Encoding": encoding}) as answer:
+        assert answer.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in answer.headers["Vary"]
+        body = answer.get_data()
+        assert len(body) < len(original) / 2
+        assert int(answer.headers["Content-Length"]) == len(body)
+        assert decode[encoding](body) == original
+        etag = answer.headers["ETag"]
+    # The compressed file's own validator answers 304.
+    again = client.get(url, headers={"Accept-Encoding": encoding, "If-None-Match": etag})
+    assert again.status_code == 304
+    # Without Accept-Encoding, and for a range, the bytes are the file's as they are.
+    with client.get(url, headers={"Accept-Encoding": "identity"}) as plain:
+        assert "Content-Encoding" not in plain.headers
+        assert plain.get_data() == original
+    with client.get(url, headers={"Accept-Encoding": encoding, "Range": "bytes=0-99"}) as part:
+        assert part.status_code == 206
+        assert "Content-Encoding" not in part.headers
+        assert part.get_data() == original[:100]
+
+
 # ---- The vocabulary and the shapes (the real graph) ------------------------------------
 
 

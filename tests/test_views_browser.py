@@ -3,7 +3,8 @@ map tiles (nothing leaves the machine), headless Debian Chromium (Playwright).
 
 A municipality's map is fitted to the municipality and its partners (the shown bounds
 hold every marker and are far smaller than the world, at 1280 and 390 px), has a
-legend by partnership type, and names every marker without a click; a network's page
+legend by partnership type, names every marker without a click, and draws the
+countries' outlines (served by this site, not tiles) under the markers; a network's page
 maps its members; the data section opens without script; no console error (a
 Content-Security-Policy violation is one), no request to another site. Screenshots go
 to ``tests/artifacts/views/``.
@@ -74,10 +75,18 @@ def test_the_map_is_fitted_to_the_municipality_and_its_partners(
             assert west <= point["long"] <= east, point
         assert north - south < 150
         assert east - west < 300
-        # Every marker says its name without a click, in the page's text.
+        # Every marker says its name without a click, in the page's text; a name that
+        # would cover a nearer one waits for a zoom (or the pointer), and the
+        # municipality's own name is always shown.
         names = page.locator("#map .leaflet-tooltip.map-name")
         expect(names).to_have_count(len(points))
-        assert sorted(names.all_inner_texts()) == sorted(p["name"] for p in points)
+        assert sorted(names.all_text_contents()) == sorted(p["name"] for p in points)
+        expect(page.locator("#map .leaflet-tooltip.map-name-home")).to_be_visible()
+        shown = [b for b in _boxes(page, "#map .leaflet-tooltip.map-name") if b["visible"]]
+        assert len(shown) >= 3
+        for i, one in enumerate(shown):
+            for other in shown[i + 1 :]:
+                assert not _overlap(one, other), (one, other)
         # The legend: the municipality, then each partnership type in its colour.
         legend = page.locator("section.map ul.map-legend li")
         colours = data["colours"]
@@ -90,12 +99,44 @@ def test_the_map_is_fitted_to_the_municipality_and_its_partners(
             for i in range(markers.count())
         }
         assert len(fills) == len(colours) - 1  # one colour per partnership type
+        # Without tiles, the countries of Natural Earth from this site, under the markers.
+        assert isinstance(data["outlines"], str)
+        assert data["outlines"].startswith("/-/static/world-atlas/")
+        expect(page.locator("#map")).to_have_attribute("data-outlines", re.compile(r"^1\d\d$"))
+        countries = page.locator("#map .leaflet-outlines-pane path.map-country")
+        assert countries.count() > 100
+        assert page.evaluate(
+            "(e) => getComputedStyle(e).fill", countries.first.element_handle()
+        ) not in {"none", "rgb(0, 0, 0)"}
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.locator("section.map").screenshot(path=str(ARTIFACTS / f"{city}-map-{width}.png"))
         page.screenshot(path=str(ARTIFACTS / f"{city}-{width}.png"), full_page=True)
         only_this_site(watched, site)
     finally:
         watched.context.close()
+
+
+def _boxes(page: Page, selector: str) -> list[dict[str, float]]:
+    """The boxes of the elements ``selector`` finds, and whether each is visible."""
+    found = page.eval_on_selector_all(
+        selector,
+        """(all) => all.map((e) => {
+            const r = e.getBoundingClientRect();
+            return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                    visible: getComputedStyle(e).visibility === "visible"};
+        })""",
+    )
+    assert isinstance(found, list)
+    return found
+
+
+def _overlap(one: dict[str, float], other: dict[str, float]) -> bool:
+    return (
+        one["left"] < other["right"]
+        and other["left"] < one["right"]
+        and one["top"] < other["bottom"]
+        and other["top"] < one["bottom"]
+    )
 
 
 def test_a_network_maps_its_members(site: str, watched: Watched) -> None:

@@ -10,7 +10,7 @@
 | ``/graph/…`` | :mod:`.graphs` | named graphs: their triples, or 303 to their source |
 | ``/.well-known/void`` | :mod:`.wellknown` | VoID and DCAT-AP description of the dataset |
 | ``/shapes`` | :mod:`.shapes` | the SHACL shapes in force |
-| ``/-/static/leaflet``, ``/pages`` | :mod:`.assets` | Leaflet, the pages' style and script |
+| ``/-/static/{package}``, ``/pages`` | :mod:`.assets` | npm packages, the pages' files |
 | ``/api/`` | :mod:`.api` | the named queries of ``queries/`` as a web API, OpenAPI 3.1 |
 | ``/dumps/`` | :mod:`.dumps` | releases: dumps, checksums, manifests, changes |
 | ``/curate`` | :mod:`.curate` | curators' spreadsheets: sign in, upload, preview, confirm |
@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
     writes.init_app(app)
     cors.init_app(app)
     layout.init_app(app)
+    assets.init_app(app)
     app.after_request(_nosniff)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

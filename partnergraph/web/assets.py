@@ -1,17 +1,22 @@
-"""Static files under ``/-/static/``: the pages' own style and script, and Leaflet.
+"""Static files under ``/-/static/``: the pages' own style and scripts, and the npm
+packages the pages use (:data:`PACKAGES`).
 
-Leaflet (the map of a municipality's partners) comes from the npm registry like
-the query editor's YASGUI: ``npm ci`` (run by ``make install``) installs it into
-``node_modules/``; nothing of it is in git, nothing comes from a CDN.
+The packages come from the npm registry like the query editor's YASGUI: ``npm ci``
+(run by ``make install``) installs them into ``node_modules/``; nothing of them is in
+git, nothing comes from a CDN. Leaflet draws the maps; without map tiles, the countries
+of Natural Earth (``world-atlas``, TopoJSON, public domain) are drawn under the
+markers, read by ``topojson-client``.
 
 | route | answers |
 | --- | --- |
-| ``/-/static/leaflet/{version}/{file}`` | Leaflet's built JS and CSS |
-| ``/-/static/pages/{file}?v={hash}`` | the pages' own style sheet and map script |
+| ``/-/static/{package}/{version}/{file}`` | a file of a package in :data:`PACKAGES` |
+| ``/-/static/pages/{file}?v={hash}`` | the pages' own style sheet and scripts |
 
 Both are cached for a year (``immutable``) as their URLs change with what they
-hold; a page file asked with an outdated hash is ``no-cache``. The helpers here
-also serve the editor's files (:mod:`partnergraph.web.editor`).
+hold; a page file asked with an outdated hash is ``no-cache``. Text files are
+compressed (gzip, Brotli or Zstandard, by the client's ``Accept-Encoding``; the
+Flask-Compress package) when a whole file is asked for. The helpers here also serve
+the editor's files (:mod:`partnergraph.web.editor`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 from typing import Final
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, send_file, url_for
+from flask_compress import Compress
 
 import partnergraph
 
@@ -31,7 +37,6 @@ bp = Blueprint("assets", __name__, url_prefix="/-/static")
 
 #: The app config key that overrides where ``node_modules/`` is.
 NODE_MODULES: Final = "PARTNERGRAPH_NODE_MODULES"
-LEAFLET_FILES: Final = frozenset({"leaflet.js", "leaflet.css", "leaflet.js.map"})
 
 _PACKAGE_DIR = Path(partnergraph.__file__).resolve().parent
 _OWN_DIR = _PACKAGE_DIR / "static" / "pages"
@@ -40,8 +45,37 @@ _MEDIA_TYPES: Final = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".map": "application/json; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
 }
 _YEAR: Final = 365 * 24 * 60 * 60
+#: Compresses the static files (registered on the app by :func:`init_app`, applied by
+#: :func:`send_asset` only: pages and query results are sent as they are).
+_compress = Compress()
+
+
+@dataclass(frozen=True)
+class Library:
+    """An npm package whose files the pages load.
+
+    Attributes:
+        package: its name on the npm registry.
+        build: the folder of its built files inside the package.
+        files: the files served.
+    """
+
+    package: str
+    build: str
+    files: frozenset[str]
+
+
+#: The packages served under ``/-/static/{name}/{version}/{file}``, by name.
+PACKAGES: Final = {
+    "leaflet": Library(
+        "leaflet", "dist", frozenset({"leaflet.js", "leaflet.css", "leaflet.js.map"})
+    ),
+    "topojson-client": Library("topojson-client", "dist", frozenset({"topojson-client.min.js"})),
+    "world-atlas": Library("world-atlas", ".", frozenset({"countries-110m.json"})),
+}
 
 
 @dataclass(frozen=True)
@@ -93,13 +127,22 @@ def _installed(package: Path, build: str, files: frozenset[str], _changed: int) 
     return Package(version, folder)
 
 
-def leaflet(app: Flask | None = None) -> Package | None:
-    """The installed Leaflet build, or None."""
-    return installed("leaflet", "dist", LEAFLET_FILES, app)
+def init_app(app: Flask) -> None:
+    """Set up the compression of static files on ``app`` (not of every response)."""
+    app.config.setdefault("COMPRESS_REGISTER", False)
+    app.config.setdefault("COMPRESS_STREAMS", False)
+    _compress.init_app(app)
+
+
+def library(name: str, app: Flask | None = None) -> Package | None:
+    """The installed build of the package ``name`` of :data:`PACKAGES`, or None."""
+    entry = PACKAGES[name]
+    return installed(entry.package, entry.build, entry.files, app)
 
 
 def send_asset(path: Path, immutable: bool) -> Response:
-    """A static file: a year in caches when ``immutable``, else revalidated each time."""
+    """A static file: a year in caches when ``immutable``, else revalidated each time;
+    compressed when the whole file is sent and the client accepts an encoding."""
     response = send_file(path, mimetype=_MEDIA_TYPES[path.suffix], conditional=True, etag=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if immutable:
@@ -109,6 +152,11 @@ def send_asset(path: Path, immutable: bool) -> Response:
     else:
         response.cache_control.max_age = None
         response.cache_control.no_cache = True
+    if response.status_code == 200:  # never a range: its bytes are of the file as it is
+        opened = response.response
+        response.make_sequence()  # the file read whole (small, cached by the system)
+        getattr(opened, "close", lambda: None)()
+        response = _compress.after_request(response)
     return response
 
 
@@ -127,19 +175,20 @@ def own_url(filename: str) -> str:
     return url_for("assets.page_file", filename=filename, v=fingerprint(_OWN_DIR / filename))
 
 
-def leaflet_url(filename: str) -> str | None:
-    """The URL of a Leaflet file, or None when Leaflet is not installed."""
-    package = leaflet()
+def library_url(name: str, filename: str) -> str | None:
+    """The URL of a file of the package ``name``, or None when it is not installed."""
+    package = library(name)
     if package is None:
         return None
-    return url_for("assets.leaflet_file", version=package.version, filename=filename)
+    return url_for("assets.library_file", name=name, version=package.version, filename=filename)
 
 
-@bp.route("/leaflet/<version>/<filename>")
-def leaflet_file(version: str, filename: str) -> Response:
-    """A file of the installed Leaflet build; its URL changes with the version."""
-    package = leaflet()
-    if package is None or version != package.version or filename not in LEAFLET_FILES:
+@bp.route("/<name>/<version>/<filename>")
+def library_file(name: str, version: str, filename: str) -> Response:
+    """A file of an installed package of :data:`PACKAGES`; its URL changes with the
+    version."""
+    package = library(name) if name in PACKAGES else None
+    if package is None or version != package.version or filename not in PACKAGES[name].files:
         abort(404)
     return send_asset(package.files / filename, immutable=True)
 

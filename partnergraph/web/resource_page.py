@@ -83,9 +83,13 @@ def frame(page: Page, gathered: Gathered, doc_url: str) -> dict[str, Any]:
         "show": show,
     }
     if gathered.extra.get("map"):
+        # without tiles the countries are drawn from TopoJSON (topojson-client reads it)
+        outlines = not page.settings.map_tiles
         context.update(
-            leaflet_js=assets.leaflet_url("leaflet.js"),
-            leaflet_css=assets.leaflet_url("leaflet.css"),
+            leaflet_js=assets.library_url("leaflet", "leaflet.js"),
+            leaflet_css=assets.library_url("leaflet", "leaflet.css"),
+            topojson_js=outlines
+            and assets.library_url("topojson-client", "topojson-client.min.js"),
             map_js=assets.own_url("map.js"),
         )
     return context

@@ -3,8 +3,9 @@
 // map says, and named by a label that stays on (no click needed). The view is fitted
 // to the places, not the world. Data comes from the page (a JSON script element
 // written by the server). Markers are SVG circles and the names are text, so the map
-// reads even where no tiles can be loaded; without tiles a graticule of meridians and
-// parallels gives the eye a frame.
+// reads even where no tiles can be loaded; without tiles the countries of Natural Earth
+// (world-atlas, served by this site, read by topojson-client) and a graticule of
+// meridians and parallels give the eye a frame.
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -20,10 +21,14 @@
     fadeAnimation: false,
     zoomSnap: 0.25
   });
+  // Outlines and graticule lie in a pane of their own, under the markers, whenever
+  // the countries arrive.
+  map.createPane("outlines").style.zIndex = 350;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution }).addTo(map);
   } else {
     graticule(map);
+    outlines(map, data.outlines);
   }
   var bounds = [];
   var markers = [];
@@ -48,7 +53,7 @@
     marker.bindPopup(label);
     marker.bindTooltip(name, {
       permanent: true,
-      direction: "right",
+      direction: "auto",
       offset: [8, 0],
       className: point.home ? "map-name map-name-home" : "map-name"
     });
@@ -63,7 +68,8 @@
   } else {
     map.setView([55, 15], 3);
   }
-  markers.forEach(function (pair) {
+  // The place the page is about last, so that its marker lies on top of the others.
+  markers.slice().reverse().forEach(function (pair) {
     var marker = pair[0];
     marker.addTo(map);
     // The kind's colour wins over any style sheet rule (script-set styles are
@@ -73,7 +79,40 @@
       path.style.stroke = pair[1];
       path.style.fill = pair[1];
     }
+    // A name hidden by a nearer one shows while its marker is pointed at.
+    marker.on("mouseover", function () {
+      var tip = marker.getTooltip().getElement();
+      if (tip) {
+        tip.classList.remove("map-name-hidden");
+      }
+    });
+    marker.on("mouseout", declutter);
   });
+  // Names that would cover one another: the first placed stays (the page's place
+  // first, then the partners in the page's order), the others are hidden until
+  // zoomed apart. Run again after each zoom.
+  function declutter() {
+    var placed = [];
+    markers.forEach(function (pair) {
+      var tip = pair[0].getTooltip().getElement();
+      if (!tip) {
+        return;
+      }
+      tip.classList.remove("map-name-hidden");
+      var box = tip.getBoundingClientRect();
+      var covers = placed.some(function (other) {
+        return box.left < other.right && other.left < box.right &&
+          box.top < other.bottom && other.top < box.bottom;
+      });
+      if (covers) {
+        tip.classList.add("map-name-hidden");
+      } else {
+        placed.push(box);
+      }
+    });
+  }
+  declutter();
+  map.on("zoomend", declutter);
   function record() {
     var shown = map.getBounds();
     element.setAttribute("data-bounds", JSON.stringify([
@@ -100,7 +139,35 @@
       weight: 1,
       opacity: 0.5,
       interactive: false,
+      pane: "outlines",
       className: "map-graticule"
     }).addTo(target);
+  }
+
+  // The countries (TopoJSON, 1:110 million), filled under the graticule's lines; the
+  // colours are the style sheet's (.map-country), light or dark.
+  function outlines(target, url) {
+    if (!url || typeof topojson === "undefined" || !window.fetch) {
+      return;
+    }
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(url + ": " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (topology) {
+        var countries = topojson.feature(topology, topology.objects.countries);
+        L.geoJSON(countries, {
+          pane: "outlines",
+          interactive: false,
+          style: { className: "map-country", weight: 1, fillOpacity: 1 }
+        }).addTo(target);
+        element.setAttribute("data-outlines", String(countries.features.length));
+      })
+      .catch(function () {
+        element.setAttribute("data-outlines", "0");
+      });
   }
 })();

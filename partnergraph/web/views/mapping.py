@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from partnergraph.namespaces import GEO
 from partnergraph.settings import Settings
+from partnergraph.web import assets
 from partnergraph.web.present import Value
 from partnergraph.web.views.facts import Facts
 
@@ -73,6 +74,10 @@ class Map:
             "colours": [entry["colour"] for entry in self.legend],
             "tiles": settings.map_tiles,
             "attribution": settings.map_attribution,
+            # the countries under the markers when there are no tiles
+            "outlines": None
+            if settings.map_tiles
+            else assets.library_url("world-atlas", "countries-110m.json"),
         }
 
 
