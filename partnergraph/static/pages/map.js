@@ -162,7 +162,8 @@
         L.geoJSON(countries, {
           pane: "outlines",
           interactive: false,
-          style: { className: "map-country", weight: 1, fillOpacity: 1 }
+          style: { className: "map-country", weight: 1, fillOpacity: 1 },
+          attribution: "Natural Earth"
         }).addTo(target);
         element.setAttribute("data-outlines", String(countries.features.length));
       })
