@@ -14,11 +14,14 @@ rowids are that order, so the FTS5 tiers read their matches in order and stop at
 the limit; the exact and label-prefix tiers sort what their B-tree range finds (at
 1 000 000 triples, the 6 575 names that start with "la": 2 ms).
 
+A text that finds nothing may have suggestions, the names nearest to it ("Did you mean
+…": :func:`suggest`, :mod:`partnergraph.search_suggest`).
+
 A snapshot made before the index existed gets one the first time it is searched
 (:func:`partnergraph.search_index.ensure`). Where no index can be made (a folder
 that cannot be written, a SQLite without FTS5) the search falls back to
 :func:`scan`, the SPARQL query that served before the index (and is the peer of
-``benchmarks/search.py``).
+``benchmarks/search.py``); such a search suggests nothing.
 
 Warning:
     The search text comes from a request. It is cut to :data:`MAX_LENGTH`
@@ -39,11 +42,14 @@ from typing import Final
 
 import pyoxigraph as ox
 
-from partnergraph import search_index, snapshots
+from partnergraph import search_index, search_suggest, snapshots
 from partnergraph.curation.matching import fold
 from partnergraph.describe import LANGUAGES, pick
 from partnergraph.namespaces import RDF, RDFS
-from partnergraph.search_index import words_of
+from partnergraph.search_facts import words_of
+from partnergraph.search_file import labels_of, open_read_only
+from partnergraph.search_kinds import kind_rank
+from partnergraph.search_suggest import Suggestion
 from partnergraph.service import QueryService
 
 log = logging.getLogger(__name__)
@@ -69,7 +75,7 @@ class Hit:
         iri: the resource.
         labels: its labels by language (``rdfs:label``, else ``skos:prefLabel``).
         type: the class that decided its kind (else one of its classes), or None.
-        kind: its kind (:func:`partnergraph.search_index.kinds`): ``municipality``,
+        kind: its kind (:func:`partnergraph.search_kinds.kinds`): ``municipality``,
             ``network``… or ``other``.
         rank: how it matched: 0 exact, 1 label prefix, 2 word prefix, 3 within a word.
     """
@@ -118,6 +124,33 @@ def search(service: QueryService, text: str, limit: int = LIMIT, language: str =
         return scan(service, text, limit)
 
 
+def suggest(
+    service: QueryService, text: str, limit: int = search_suggest.LIMIT
+) -> list[Suggestion]:
+    """The resources whose names are nearest to ``text`` ("Did you mean …"), for a text
+    that finds nothing (:func:`partnergraph.search_suggest.suggest`).
+
+    Args:
+        service: the query service of the snapshot (its folder holds the index).
+        text: what was typed; under :data:`MIN_LENGTH` letters suggests nothing.
+        limit: the most suggestions (at most :data:`partnergraph.search_suggest.LIMIT`).
+
+    Returns:
+        The suggestions, nearest first; none where the snapshot has no index.
+    """
+    text = clean(text)
+    folder = service.spec.snapshot
+    limit = max(0, min(limit, search_suggest.LIMIT))
+    if folder is None or not searchable(text) or limit == 0:
+        return []
+    try:
+        path = search_index.ensure(folder, service.settings.base_iri, _source(folder))
+        return search_suggest.suggest(path, text, limit)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("no search index in %s (%s): no suggestions", folder, exc)
+        return []
+
+
 def _source(folder: Path) -> Path:
     """What an index of the snapshot in ``folder`` is made from: its store, else its N-Quads."""
     store = folder / snapshots.STORE
@@ -144,7 +177,7 @@ def find(path: Path, text: str, limit: int, language: str = "en") -> list[Hit]:
     words = words_of(text)  # " " + the folded text
     if len(words) - 1 < MIN_LENGTH or limit < 1:
         return []
-    with search_index.open_read_only(path) as connection:
+    with open_read_only(path) as connection:
         ranks: dict[int, int] = {}
         for tier in _tiers(words):
             _read_tier(connection, tier, ranks, limit)
@@ -152,7 +185,7 @@ def find(path: Path, text: str, limit: int, language: str = "en") -> list[Hit]:
                 break
         hits = _hits(connection, ranks)
     if language != "en":
-        hits.sort(key=lambda h: (h.rank, search_index.kind_rank(h.kind), _sort_label(h, language)))
+        hits.sort(key=lambda h: (h.rank, kind_rank(h.kind), _sort_label(h, language)))
     return hits
 
 
@@ -223,7 +256,7 @@ def _hits(connection: sqlite3.Connection, ranks: dict[int, int]) -> list[Hit]:
     for resource, rank in ranks.items():
         if resource in by_id:
             iri, labels, type_, kind = by_id[resource]
-            hits.append(Hit(iri, search_index.labels_of(labels), type_, kind, rank))
+            hits.append(Hit(iri, labels_of(labels), type_, kind, rank))
     return hits
 
 

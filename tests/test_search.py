@@ -1,6 +1,7 @@
 """The site search: the text index of a snapshot (made whole, made from the previous one
-and a change, made lazily), folding, ranking, hostile input, ``/search`` and
-``/search.json``, and a write's new name found in the next snapshot.
+and a change, made lazily), folding, ranking, hostile input, the names nearest to a
+text that finds nothing ("Did you mean"), ``/search`` and ``/search.json``, and a
+write's new name found in the next snapshot.
 
 The index is the real thing throughout (SQLite FTS5 over the real graph or small
 inline graphs); the web tests use the real app over the curated ``graph/``.
@@ -20,7 +21,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from partnergraph import search, search_index, snapshots
+from partnergraph import (
+    search,
+    search_build,
+    search_file,
+    search_index,
+    search_kinds,
+    search_suggest,
+    search_update,
+    snapshots,
+)
 from partnergraph.curation.matching import fold
 from partnergraph.describe import pick
 from partnergraph.search import EXACT, INFIX, PREFIX, WORD, Hit
@@ -97,7 +107,7 @@ def store_of(quads: list[ox.Quad]) -> ox.Store:
 
 def index_of(quads: list[ox.Quad], folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return search_index.build(store_of(quads), folder, BASE)
+    return search_build.build(store_of(quads), folder, BASE)
 
 
 def names(hits: list[Hit]) -> list[str]:
@@ -114,7 +124,7 @@ def real_store() -> ox.Store:
 
 @pytest.fixture(scope="module")
 def real_index(real_store: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return search_index.build(real_store, tmp_path_factory.mktemp("index"), BASE)
+    return search_build.build(real_store, tmp_path_factory.mktemp("index"), BASE)
 
 
 # ---- the index: SQLite, folding, ranking -------------------------------------------
@@ -162,7 +172,7 @@ def test_eurocities_the_network_comes_before_what_is_named_after_it(real_index: 
 def test_every_result_list_is_in_rank_then_kind_then_label_order(
     real_index: Path, language: str
 ) -> None:
-    order = {k.name: k.rank for k in (*search_index.kinds(BASE), search_index.OTHER)}
+    order = {k.name: k.rank for k in (*search_kinds.kinds(BASE), search_kinds.OTHER)}
     for text in ("lund", "lahti", "la", "twin", "por", "city", "kaupunki", "stad", "sister"):
         hits = search.find(real_index, text, 50, language)
         assert hits, text
@@ -250,7 +260,7 @@ def test_hostile_text_is_searched_as_text(real_index: Path, text: str) -> None:
     assert isinstance(hits, list)
     if fold(text) == "lund":
         assert hits[0].iri == ID + "city/lund"
-    with search_index.open_read_only(real_index) as connection:  # nothing was dropped
+    with search_file.open_read_only(real_index) as connection:  # nothing was dropped
         assert connection.execute("SELECT count(*) FROM name").fetchone()[0] > 100
 
 
@@ -266,7 +276,7 @@ def test_a_text_is_cut_to_the_longest_length() -> None:
 
 def dump(index: Path) -> dict[str, object]:
     """What an index holds, without its ids (equal for equal content)."""
-    with search_index.open_read_only(index) as connection:
+    with search_file.open_read_only(index) as connection:
         resources = connection.execute(
             "SELECT iri, kind, rank, type, labels, sort FROM resource "
             "WHERE id IN (SELECT resource FROM label UNION SELECT resource FROM typed) ORDER BY iri"
@@ -285,12 +295,19 @@ def dump(index: Path) -> dict[str, object]:
         grams = connection.execute(
             "SELECT count(*) FROM name_grams WHERE name_grams MATCH '\" la\"'"
         ).fetchone()
+        words = connection.execute("SELECT text, names FROM word ORDER BY text").fetchall()
+        word_grams = connection.execute(
+            "SELECT w.text FROM word_grams g JOIN word w ON w.id = g.rowid "
+            "WHERE word_grams MATCH '\" la\"' ORDER BY 1"
+        ).fetchall()
     return {
         "resources": resources,
         "labels": labels,
         "typed": typed,
         "order": order,
         "grams": grams,
+        "words": words,
+        "word_grams": word_grams,
     }
 
 
@@ -317,9 +334,9 @@ def test_an_index_updated_by_a_change_equals_one_built_afresh(
         after.remove(q)
     after.extend(q for q in added if q not in after)
     (tmp_path / "fresh").mkdir()
-    fresh = search_index.build(after, tmp_path / "fresh", BASE)
+    fresh = search_build.build(after, tmp_path / "fresh", BASE)
     (tmp_path / "updated").mkdir()
-    updated = search_index.update(
+    updated = search_update.update(
         real_index.parent,
         tmp_path / "updated",
         added=[q for q in added if q not in real_store],
@@ -332,6 +349,12 @@ def test_an_index_updated_by_a_change_equals_one_built_afresh(
     assert search.find(updated, "eurocities", 5)[0].kind != "network"
     assert search.find(updated, "lunda", 1)[0].iri == lund
     assert search.find(real_index, "lunda", 1) == []  # the previous index is as it was
+    # the words of suggestions follow the change: a new word is near, a gone name is not
+    assert search_suggest.suggest(updated, "Aardvrak")[0].iri == ID + "network/aaa"
+    assert search_suggest.suggest(real_index, "Aardvrak") == []
+    assert ID + "network/eurocities" not in [
+        near.iri for near in search_suggest.suggest(updated, "Eurocitys")
+    ]
 
 
 def test_names_added_where_the_order_has_no_room_left_renumber_the_rest(
@@ -342,7 +365,7 @@ def test_names_added_where_the_order_has_no_room_left_renumber_the_rest(
         *resource(ID + "city/b", MUNICIPALITY, en="Zzzz"),
     ]
     (tmp_path / "before").mkdir()
-    before = search_index.build(store_of(base), tmp_path / "before", BASE)
+    before = search_build.build(store_of(base), tmp_path / "before", BASE)
     # each new name sorts just before the one added before it: the gap halves each time
     added = [
         q
@@ -350,7 +373,7 @@ def test_names_added_where_the_order_has_no_room_left_renumber_the_rest(
         for q in resource(ID + f"city/n{n:02}", MUNICIPALITY, en=f"Zz{n:02}")
     ]
     (tmp_path / "after").mkdir()
-    updated = search_index.update(
+    updated = search_update.update(
         tmp_path / "before",
         tmp_path / "after",
         added=added,
@@ -359,7 +382,7 @@ def test_names_added_where_the_order_has_no_room_left_renumber_the_rest(
         source=store_of(base + added),
     )
     (tmp_path / "fresh").mkdir()
-    fresh = search_index.build(store_of(base + added), tmp_path / "fresh", BASE)
+    fresh = search_build.build(store_of(base + added), tmp_path / "fresh", BASE)
     assert before.exists()
     assert dump(updated) == dump(fresh)
     assert names(search.find(updated, "zz", 50)) == ["Zz"] + [f"Zz{n:02}" for n in range(1, 41)] + [
@@ -375,11 +398,11 @@ def test_a_new_snapshot_is_indexed_by_one_call_that_never_raises(
     built, written = tmp_path / "built", tmp_path / "written"
     built.mkdir()
     written.mkdir()
-    assert search_index.index_snapshot(built, BASE, store_of(first)) == built / search_index.FILE
+    assert search_index.index_snapshot(built, BASE, store_of(first)) == built / search_file.FILE
     made = search_index.index_snapshot(
         written, BASE, store_of(first + change), previous=built, change=(change, [])
     )
-    assert made == written / search_index.FILE
+    assert made == written / search_file.FILE
     assert names(search.find(made, "alpha", 5)) == ["Alpha", "Alphabet"]
     with caplog.at_level("WARNING", logger="partnergraph.search_index"):
         assert search_index.index_snapshot(tmp_path / "gone", BASE, store_of(first)) is None
@@ -409,23 +432,130 @@ def test_a_snapshot_without_an_index_gets_one_once(real_store: ox.Store, tmp_pat
     for thread in threads:
         thread.join()
     assert errors == []
-    assert paths == [folder / search_index.FILE] * 4
+    assert paths == [folder / search_file.FILE] * 4
     assert search.find(paths[0], "Pecs", 1)[0].iri == ID + "city/pecs"
     leftovers = sorted(p.name for p in folder.iterdir())
-    assert leftovers == [search_index.LOCK, snapshots.DATA, search_index.FILE]
+    assert leftovers == [search_index.LOCK, snapshots.DATA, search_file.FILE]
 
 
 def test_an_index_of_another_layout_is_made_again(real_index: Path, tmp_path: Path) -> None:
     folder = tmp_path / "snapshot"
     folder.mkdir()
-    shutil.copyfile(real_index, folder / search_index.FILE)
-    with sqlite3.connect(folder / search_index.FILE) as connection:
+    shutil.copyfile(real_index, folder / search_file.FILE)
+    with sqlite3.connect(folder / search_file.FILE) as connection:
         connection.execute("PRAGMA user_version = 0")
     connection.close()
-    assert not search_index.usable(folder / search_index.FILE)
+    assert not search_file.usable(folder / search_file.FILE)
     (folder / "x.nq").write_text(f'<{ID}city/q> <{LABEL.value}> "Qwerty"@en <{GRAPH.value}> .\n')
     search_index.ensure(folder, BASE, folder / "x.nq")
-    assert names(search.find(folder / search_index.FILE, "qwe", 5)) == ["Qwerty"]
+    assert names(search.find(folder / search_file.FILE, "qwe", 5)) == ["Qwerty"]
+
+
+# ---- suggestions: the names nearest to a text that finds nothing -------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "iri", "label"),
+    [
+        ("Vasteraas", ID + "city/vasteras", "Västerås"),  # a letter too many
+        ("Eurocitys", ID + "network/eurocities", "Eurocities"),  # two letters wrong
+        ("Lhati", ID + "city/lahti", "Lahti"),  # two letters swapped: no trigram in common
+        ("lnud", ID + "city/lund", "Lund"),  # swapped, in a short word
+        ("Hamr", ID + "city/hamar", "Hamar"),  # a letter missing
+    ],
+)
+def test_a_misspelt_name_suggests_the_resource_first(
+    real_index: Path, typed: str, iri: str, label: str
+) -> None:
+    assert search.find(real_index, typed, 50) == []
+    near = search_suggest.suggest(real_index, typed)
+    assert near[0].iri == iri
+    assert near[0].labels["en"] == label
+    assert 1 <= len(near) <= search_suggest.LIMIT
+    scores = [n.score for n in near]
+    assert scores == sorted(scores, reverse=True)
+    assert all(search_suggest.CUT <= score < 1 for score in scores)
+    assert len({n.iri for n in near}) == len(near)
+
+
+def test_a_misspelt_word_in_longer_names_suggests_them_after_the_name_itself(
+    real_index: Path,
+) -> None:
+    near = search_suggest.suggest(real_index, "Eurocitys")
+    assert (near[0].kind, near[0].score) == ("network", pytest.approx(0.842, abs=1e-3))
+    assert len(near) > 1
+    assert all("Eurocities" in n.labels["en"] for n in near)
+    assert all(n.score < near[0].score for n in near[1:])  # a run of words counts less
+
+
+@pytest.mark.parametrize(
+    "typed", ["zzzzqqq", "qqqzzx", "xylophone orchestra", "Lahti zzzzqqq", "qwerty", "qz", "9999"]
+)
+def test_nonsense_suggests_nothing(real_index: Path, typed: str) -> None:
+    assert search.find(real_index, typed, 50) == []
+    assert search_suggest.suggest(real_index, typed) == []
+
+
+def test_several_misspelt_words_are_put_right_together(real_index: Path) -> None:
+    assert search.find(real_index, "Lund Hamr twin twons", 50) == []
+    near = search_suggest.suggest(real_index, "Lund Hamr twin twons")
+    assert [(n.iri, n.kind) for n in near] == [(ID + "partnership/lund-hamar", "partnership")]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Vasteraas Eurocitys Lhati Hamr",  # each near a name, but more than three misspelt
+        "lhati" * 7,  # one word longer than any looked for
+    ],
+)
+def test_a_text_too_far_from_every_name_is_not_looked_for(real_index: Path, typed: str) -> None:
+    assert search_suggest.suggest(real_index, typed) == []
+
+
+def test_suggestions_are_cut_to_the_limit(real_index: Path) -> None:
+    assert len(search_suggest.suggest(real_index, "twin twons")) == search_suggest.LIMIT
+    assert len(search_suggest.suggest(real_index, "twin twons", 2)) == 2
+    assert search_suggest.suggest(real_index, "twin twons", 0) == []
+    assert search_suggest.suggest(real_index, "") == []
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_is_compared_as_text(real_index: Path, text: str) -> None:
+    near = search_suggest.suggest(real_index, search.clean(text))
+    assert all(n.score >= search_suggest.CUT for n in near)
+
+
+def test_a_name_many_resources_bear_is_suggested_once(tmp_path: Path) -> None:
+    quads = [
+        q
+        for n in range(30)
+        for q in resource(
+            ID + f"post/{n}", (SCHEMA + "ContactPoint",), en="International secretary"
+        )
+    ]
+    quads += resource(ID + "city/secretary", MUNICIPALITY, en="Secretary Island")
+    index = index_of(quads, tmp_path)
+    near = search_suggest.suggest(index, "international secretry")
+    assert [(n.iri, n.shared) for n in near] == [(ID + "post/0", True)]
+    near = search_suggest.suggest(index, "secretry")
+    assert [(n.iri, n.shared) for n in near] == [
+        (ID + "city/secretary", False),  # a municipality before contacts, at one score
+        (ID + "post/0", True),
+    ]
+
+
+def test_words_of_suggestions_skip_numbers_and_short_words() -> None:
+    assert search_file.vocabulary(" lund 2024 a of eu coordinator") == {" lund", " coordinator"}
+
+
+def test_similarity_and_score() -> None:
+    assert search_suggest.similarity("lhati", "lahti") == pytest.approx(0.8)
+    assert search_suggest.score("lund", "lund") == 1
+    assert search_suggest.score("lund", "lund porvoo") == pytest.approx(search_suggest.WITHIN)
+    assert search_suggest.score("lund porvoo", "lund") == search_suggest.similarity(
+        "lund porvoo", "lund"
+    )
 
 
 # ---- the web: /search and /search.json --------------------------------------------
@@ -457,7 +587,8 @@ def test_search_json_has_one_shape(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.content_type == "application/json; charset=utf-8"
     body = json.loads(response.text)
-    assert set(body) == {"query", "results"}
+    assert set(body) == {"query", "results", "suggestions"}
+    assert body["suggestions"] == []  # a search that finds something suggests nothing
     assert body["query"] == "EUROCITIES"
     first = body["results"][0]
     assert set(first) == {"iri", "label", "lang", "labels", "kind", "kind_label", "url", "rank"}
@@ -567,10 +698,83 @@ def test_the_page_without_results_says_why(client: FlaskClient, query: str, says
     assert "search-results" not in response.text
 
 
+def test_search_json_suggests_the_nearest_names_when_nothing_is_found(
+    client: FlaskClient,
+) -> None:
+    body = client.get("/search.json?q=Eurocitys").get_json()
+    assert body["results"] == []
+    first = body["suggestions"][0]
+    assert first == {
+        "iri": ID + "network/eurocities",
+        "label": "Eurocities",
+        "lang": "en",
+        "kind": "network",
+        "kind_label": "Network",
+        "url": "/doc/network/eurocities",
+        "score": 0.842,
+    }
+    assert 1 < len(body["suggestions"]) <= 5
+    assert len(client.get("/search.json?q=Eurocitys&limit=2").get_json()["suggestions"]) == 2
+    for typed, iri in (("Vasteraas", "city/vasteras"), ("Lhati", "city/lahti")):
+        assert results(client, f"/search.json?q={typed}") == []
+        assert client.get(f"/search.json?q={typed}").get_json()["suggestions"][0]["iri"] == ID + iri
+    assert client.get("/search.json?q=zzzzqqq").get_json() == {
+        "query": "zzzzqqq",
+        "results": [],
+        "suggestions": [],
+    }
+
+
+def test_search_json_suggestions_in_the_readers_language(client: FlaskClient) -> None:
+    found = client.get("/search.json?q=Lhati&lang=fi").get_json()["suggestions"]
+    assert (found[0]["label"], found[0]["kind_label"]) == ("Lahti", "Kunta")
+    assert found[0]["url"] == "/doc/city/lahti?lang=fi"
+    by_header = client.get("/search.json?q=Lhati", headers={"Accept-Language": "sv"})
+    assert by_header.get_json()["suggestions"][0]["kind_label"] == "Kommun"
+    assert by_header.get_json()["suggestions"][0]["url"] == "/doc/city/lahti"
+
+
+def test_a_name_several_resources_bear_is_suggested_as_a_search(client: FlaskClient) -> None:
+    found = client.get("/search.json?q=particpant&lang=sv").get_json()
+    assert found["results"] == []
+    first = found["suggestions"][0]
+    assert (first["iri"], first["label"]) == (PG + "participant", "deltagare")
+    assert first["url"] == "/search?q=deltagare&lang=sv"
+    assert len(results(client, first["url"].replace("/search?", "/search.json?"))) >= 2
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "heading", "link", "kind"),
+    [
+        ("en", "Eurocitys", "Did you mean", "/doc/network/eurocities?lang=en", "Network"),
+        ("sv", "Vasteraas", "Menade du", "/doc/city/vasteras?lang=sv", "Kommun"),
+        ("fi", "Lhati", "Tarkoititko", "/doc/city/lahti?lang=fi", "Kunta"),
+    ],
+)
+def test_the_page_suggests_the_nearest_names_in_its_language(
+    client: FlaskClient, language: str, typed: str, heading: str, link: str, kind: str
+) -> None:
+    page = client.get(f"/search?q={typed}&lang={language}").text
+    assert f'<h2 id="did-you-mean">{heading}?</h2>' in page
+    assert '<ul class="results search-suggestions" aria-labelledby="did-you-mean">' in page
+    first = page.index('class="results search-suggestions"')
+    assert page.index(f'<a href="{link}"', first) < page.index(f"· {kind}</small>", first)
+    assert "search-results" not in page
+
+
+@pytest.mark.parametrize("query", ["?q=vasteras", "?q=zzzzqqq", "?q=x", ""])
+def test_the_page_suggests_nothing_for_a_hit_or_for_nonsense(
+    client: FlaskClient, query: str
+) -> None:
+    page = client.get("/search" + query).text
+    assert "did-you-mean" not in page
+    assert "search-suggestions" not in page
+
+
 def test_the_served_snapshot_has_its_index(app: Flask, client: FlaskClient) -> None:
     results(client, "/search.json?q=lund")
     folder = app.extensions["partnergraph"].current.snapshot.folder
-    assert search_index.usable(folder / search_index.FILE)
+    assert search_file.usable(folder / search_file.FILE)
 
 
 # ---- after a write ---------------------------------------------------------------------
@@ -601,4 +805,4 @@ def test_a_written_name_is_found_in_the_new_snapshot(tmp_path: Path) -> None:
         "partnership",
         EXACT,
     )
-    assert search_index.usable(written.snapshot.folder / search_index.FILE)
+    assert search_file.usable(written.snapshot.folder / search_file.FILE)

@@ -1,7 +1,9 @@
 """The site search as a reader meets it: ``partnergraph serve`` in a copy of the project,
 headless Debian Chromium (Playwright). One types in the header's search box on any page,
 sees suggestions (an ARIA combobox), picks one by keyboard or by mouse and lands on its
-page; Enter without a pick, or a browser without JavaScript, gets the results page.
+page; Enter without a pick, or a browser without JavaScript, gets the results page. A
+misspelt name ("Vasteraas") offers the names nearest to it ("Did you mean"), in the
+list and on the results page.
 No console error (a Content-Security-Policy violation is one), nothing asked of another
 site. A screenshot of the open suggestions goes to ``tests/artifacts/search/``.
 """
@@ -78,6 +80,38 @@ def test_pick_a_suggestion_by_mouse_on_a_phone(site: str, browser: Browser) -> N
         only_this_site(watched, site)
     finally:
         watched.context.close()
+
+
+def test_a_misspelt_name_offers_the_nearest_names(site: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(site + "/doc/city/lund?lang=sv")
+    type_in_header(page, "Vasteraas")
+    listbox = page.get_by_role("listbox", name="Menade du")
+    expect(listbox).to_be_visible()
+    first = listbox.get_by_role("option").first
+    expect(first).to_contain_text("Västerås")
+    expect(first).to_contain_text("Kommun")
+    expect(page.get_by_role("status").filter(has_text="Menade du")).to_have_count(1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "did-you-mean-1280.png"))
+    box = page.locator("header #site-search")
+    box.press("ArrowDown")
+    box.press("Enter")
+    expect(page).to_have_url(site + "/doc/city/vasteras?lang=sv")
+    only_this_site(watched, site)
+
+
+def test_the_results_page_offers_the_nearest_names(site: str, watched: Watched) -> None:
+    page = watched.page
+    page.goto(site + "/search?q=Lhati&lang=fi")
+    expect(page.get_by_role("heading", name="Tarkoititko")).to_be_visible()
+    link = page.get_by_role("list", name="Tarkoititko").get_by_role("link").first
+    expect(link).to_have_text("Lahti")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "did-you-mean-page-1280.png"))
+    link.click()
+    expect(page).to_have_url(site + "/doc/city/lahti?lang=fi")
+    only_this_site(watched, site)
 
 
 def test_escape_closes_the_list_then_empties_the_box(site: str, watched: Watched) -> None:

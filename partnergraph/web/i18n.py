@@ -433,6 +433,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "kirjaimet eivät vaikuta (”vasteras” löytää Västeråsin).",
     },
     "search_other_names": {"en": "Also", "sv": "Även", "fi": "Myös"},
+    "search_did_you_mean": {"en": "Did you mean?", "sv": "Menade du?", "fi": "Tarkoititko?"},
     "search_kind_municipality": {"en": "Municipality", "sv": "Kommun", "fi": "Kunta"},
     "search_kind_network": {"en": "Network", "sv": "Nätverk", "fi": "Verkosto"},
     "search_kind_place": {"en": "Place", "sv": "Plats", "fi": "Paikka"},

@@ -4,12 +4,21 @@ suggestions the search box shows as one types (``static/pages/search.js``).
 | route | answers |
 | --- | --- |
 | ``GET /search?q=…`` | the results page (HTML, in the reader's language) |
-| ``GET /search.json?q=…&limit=…`` | ``{"query": …, "results": [{"iri", "label", …}]}`` |
+| ``GET /search.json?q=…&limit=…`` | ``{"query": …, "results": […], "suggestions": […]}`` |
 
 Each JSON result has ``iri``, ``label`` (in the reader's language, else another),
 ``lang`` (the language of ``label``), ``labels`` (by language), ``kind``
 (``municipality``, ``network``…), ``kind_label``, ``url`` (its page here) and
 ``rank`` (0 exact, 1 label prefix, 2 word prefix, 3 within a word).
+
+When nothing is found, ``suggestions`` holds the names nearest to ``q`` ("Did you
+mean …", :mod:`partnergraph.search_suggest`), nearest first, at most 5 (and at most
+``limit``); it is empty whenever ``results`` is not, and when nothing is near (a typo
+of a name is near it, "zzzzqqq" is near nothing). Each suggestion has ``iri``,
+``label``, ``lang``, ``kind``, ``kind_label``, ``url`` (its page here; or, when
+several resources bear that name, the search for ``label``: ``/search?q=…``) and
+``score`` (how near, 0 to 1: difflib's ratio of the folded texts). The page shows
+them under "Did you mean" as links to ``url``.
 
 ``q`` is cut to :data:`partnergraph.search.MAX_LENGTH` characters; under two letters
 finds nothing. ``limit`` (JSON) is 1 to :data:`partnergraph.search.LIMIT`, default
@@ -40,6 +49,7 @@ from partnergraph.documents import document_path
 from partnergraph.errors import BadRequest
 from partnergraph.formats import by_key
 from partnergraph.namespaces import Namespaces
+from partnergraph.search_suggest import Suggestion
 from partnergraph.web import headers
 from partnergraph.web.i18n import word
 from partnergraph.web.state import state
@@ -90,9 +100,46 @@ class Result:
         }
 
 
+@dataclass(frozen=True)
+class Suggested:
+    """A name near the text searched for, as a reader (or a script) sees it.
+
+    Attributes:
+        iri: the resource (the first of those that bear its name).
+        label: its label in the reader's language (else another, else its IRI's end).
+        lang: the language of ``label`` (None for an IRI's end).
+        kind: its kind's key.
+        kind_label: its kind in the reader's language.
+        url: its page on this site, or the search for ``label`` when several
+            resources bear that name (or when it has no page a browser may open).
+        score: how near its name is to the text (0 to 1).
+    """
+
+    iri: str
+    label: str
+    lang: str | None
+    kind: str
+    kind_label: str
+    url: str
+    score: float
+
+    def as_json(self) -> dict[str, object]:
+        """The suggestion as ``/search.json`` gives it."""
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "lang": self.lang,
+            "kind": self.kind,
+            "kind_label": self.kind_label,
+            "url": self.url,
+            "score": round(self.score, 3),
+        }
+
+
 @bp.get("/search")
 def page() -> Response:
-    """The results page of ``q`` (an empty search without it)."""
+    """The results page of ``q`` (an empty search without it), with the names nearest
+    to it when it finds nothing."""
     query = search.clean(request.args.get("q", ""))
     language = headers.language()
     results = _results(query, search.LIMIT, language)
@@ -101,6 +148,7 @@ def page() -> Response:
         language=language,
         search_query=query,
         results=results,
+        suggestions=[] if results else _suggestions(query, search.LIMIT, language),
         too_short=bool(query) and not search.searchable(query),
         full=len(results) >= search.LIMIT,
     )
@@ -114,7 +162,8 @@ def page() -> Response:
 
 @bp.get("/search.json")
 def as_json() -> Response:
-    """The results of ``q`` as JSON (at most ``limit``).
+    """The results of ``q`` as JSON (at most ``limit``), and the names nearest to it
+    when it finds nothing.
 
     Raises:
         BadRequest: no ``q``, or ``limit`` is not a whole number from 1 to the limit.
@@ -124,7 +173,13 @@ def as_json() -> Response:
     query = search.clean(request.args.get("q", ""))
     limit = _limit(request.args.get("limit"))
     language = headers.language()
-    body = {"query": query, "results": [r.as_json() for r in _results(query, limit, language)]}
+    results = _results(query, limit, language)
+    suggestions = [] if results else _suggestions(query, limit, language)
+    body = {
+        "query": query,
+        "results": [r.as_json() for r in results],
+        "suggestions": [s.as_json() for s in suggestions],
+    }
     response = Response(
         json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )
@@ -154,17 +209,50 @@ def _results(query: str, limit: int, language: str) -> list[Result]:
     if not query:
         return []
     current = state()
-    ns = Namespaces(current.settings.base_iri)
-    keep = f"?{urlencode({'lang': language})}" if "lang" in request.args else ""
     results = []
     for hit in search.search(current.service, query, limit, language):
-        path = document_path(hit.iri, ns)
-        url = f"{request.script_root}/{path}{keep}" if path else _web(hit.iri)
-        found = pick(hit.labels, language)
-        label, lang = found if found else (hit.iri.rstrip("/").rsplit("/", 1)[-1], None)
+        url = _page_of(hit.iri, language)
+        label, lang = _label(hit.iri, hit.labels, language)
         kind = word(f"search_kind_{hit.kind}", language)
         results.append(Result(hit.iri, label, lang, hit.labels, hit.kind, kind, url, hit.rank))
     return results
+
+
+def _suggestions(query: str, limit: int, language: str) -> list[Suggested]:
+    """The names nearest to ``query`` (which found nothing) as the reader sees them."""
+    if not query:
+        return []
+    found: list[Suggestion] = search.suggest(state().service, query, limit)
+    made = []
+    for near in found:
+        label, lang = _label(near.iri, near.labels, language)
+        url = None if near.shared else _page_of(near.iri, language)
+        if url is None:
+            url = f"{request.script_root}/search?{urlencode(_kept({'q': label}, language))}"
+        kind = word(f"search_kind_{near.kind}", language)
+        made.append(Suggested(near.iri, label, lang, near.kind, kind, url, near.score))
+    return made
+
+
+def _label(iri: str, labels: dict[str, str], language: str) -> tuple[str, str | None]:
+    """The label of a resource for the reader (else its IRI's end), with its language."""
+    found = pick(labels, language)
+    return found if found else (iri.rstrip("/").rsplit("/", 1)[-1], None)
+
+
+def _page_of(iri: str, language: str) -> str | None:
+    """The page of ``iri`` on this site (keeping ``?lang=``), else ``iri`` when a
+    browser may follow it, else None."""
+    path = document_path(iri, Namespaces(state().settings.base_iri))
+    if not path:
+        return _web(iri)
+    kept = _kept({}, language)
+    return f"{request.script_root}/{path}" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _kept(parameters: dict[str, str], language: str) -> dict[str, str]:
+    """``parameters`` with ``lang`` when the request chose the language by it."""
+    return {**parameters, "lang": language} if "lang" in request.args else parameters
 
 
 def _web(iri: str) -> str | None:

@@ -4,6 +4,8 @@
  * in a menu of examples (with a filter). Its settings come from the page (a JSON script element that the
  * server writes with an HTML-safe encoder); nothing here is fetched from another
  * site: autocompletion of prefixes, properties and classes uses the graph itself.
+ * What YASGUI draws is mended for accessibility (names, keyboard access, the roles of
+ * its tab list) as it is drawn; its colours are raised in editor.css.
  */
 (function () {
   "use strict";
@@ -71,6 +73,8 @@
     copyEndpointOnNewTab: true,
     tabName: "Query",
     requestConfig: { endpoint: endpoint, method: "POST" },
+    // a tab's right-click menu goes beside the tab list, not into it (see tabBar below)
+    contextMenuContainer: root,
     endpointCatalogueOptions: {
       getData: function () { return [{ endpoint: endpoint }]; },
       keys: []
@@ -83,6 +87,57 @@
       editorHeight: "320px"
     }
   });
+
+  // YASGUI's own elements made accessible (WCAG 2.1 AA, as axe-core checks them),
+  // each as YASGUI draws it: a tab's panel when it is first shown, the results on
+  // each answer. The names are English, as the rest of the editor (its <main> says so).
+  var NAMES = [
+    [".controlbar input.autocomplete", "SPARQL endpoint"],
+    [".yasqe .CodeMirror textarea", "SPARQL query"],
+    [".yasr .CodeMirror textarea", "Response of the endpoint"],
+    [".yasr select.tableSizer", "Page size"],
+    [".tabsList .tab input", "Name of the tab"],
+    [".yasqe_sharePopup input", "Link to this query"],
+    ["ul.CodeMirror-hints", "Completions"]
+  ];
+  function mendWidgets() {
+    NAMES.forEach(function (pair) {
+      var fields = root.querySelectorAll(pair[0] + ":not([aria-label])");
+      Array.prototype.forEach.call(fields, function (field) {
+        field.setAttribute("aria-label", pair[1]);
+      });
+    });
+    // CodeMirror keeps its scrolling area out of the tab order; with it in, the
+    // arrow keys scroll a long query or response (Esc leaves the query's text).
+    var regions = root.querySelectorAll('.CodeMirror-scroll[tabindex="-1"]');
+    Array.prototype.forEach.call(regions, function (region) {
+      region.tabIndex = 0;
+    });
+    // A list holds items only: the rule between the tab menu's items is decoration.
+    var rules = root.querySelectorAll(".context-menu-list > hr:not([aria-hidden])");
+    Array.prototype.forEach.call(rules, function (rule) {
+      rule.setAttribute("aria-hidden", "true");
+    });
+  }
+  mendWidgets();
+  new MutationObserver(mendWidgets).observe(root, { childList: true, subtree: true });
+
+  // A tab list may hold tabs only (ARIA): YASGUI's "+" button moves out of it, to a
+  // bar that holds both; tabs made later go at the end of the list.
+  function tabBar() {
+    var list = root.querySelector(".tabsList");
+    var add = yasgui.tabElements.addTabEl;
+    var bar = document.createElement("div");
+    bar.className = "tabsBar";
+    list.parentNode.insertBefore(bar, list);
+    bar.appendChild(list);
+    if (add) {
+      bar.appendChild(add);
+      yasgui.tabElements.addTabEl = undefined;
+    }
+    list.setAttribute("aria-label", "Queries");
+  }
+  tabBar();
 
   function tabNamed(name) {
     return Object.keys(yasgui._tabs)

@@ -1,6 +1,8 @@
 // Suggestions as one types in a search box: every <input data-suggest="URL"> becomes an
 // ARIA 1.2 combobox (https://www.w3.org/TR/wai-aria-1.2/#combobox) with a listbox of
-// the first results of URL?q=…&limit=8 (the site search's JSON, web/search_page.py).
+// the first results of URL?q=…&limit=8 (the site search's JSON, web/search_page.py);
+// when there are none, its suggestions (the names nearest to a misspelt text), the list
+// then labelled "Did you mean".
 // Arrow keys move through the list, Enter opens the chosen page, Escape closes the list
 // (or empties the box), a click opens a page (an option holds no link: ARIA makes
 // its content presentational, so the list itself leads to the page). Without this script the form still
@@ -12,9 +14,21 @@
   var DELAY = 150; // ms after the last key before asking
   var LIMIT = 8;
   var WORDS = {
-    en: { list: "Suggestions", none: "No suggestions", some: " suggestions", one: "1 suggestion" },
-    sv: { list: "Förslag", none: "Inga förslag", some: " förslag", one: "1 förslag" },
-    fi: { list: "Ehdotukset", none: "Ei ehdotuksia", some: " ehdotusta", one: "1 ehdotus" },
+    en: {
+      list: "Suggestions",
+      none: "No suggestions",
+      some: " suggestions",
+      one: "1 suggestion",
+      meant: "Did you mean",
+    },
+    sv: { list: "Förslag", none: "Inga förslag", some: " förslag", one: "1 förslag", meant: "Menade du" },
+    fi: {
+      list: "Ehdotukset",
+      none: "Ei ehdotuksia",
+      some: " ehdotusta",
+      one: "1 ehdotus",
+      meant: "Tarkoititko",
+    },
   };
   var counter = 0;
 
@@ -92,8 +106,10 @@
       if (url) window.location.assign(url);
     }
 
-    function show(results) {
+    // results: the answer's results, or its suggestions when meant is true
+    function show(results, meant) {
       list.textContent = "";
+      list.setAttribute("aria-label", meant ? words().meant : words().list);
       items = [];
       active = -1;
       results.forEach(function (result, index) {
@@ -118,7 +134,8 @@
         list.appendChild(option);
       });
       var said = words();
-      status.textContent = !items.length ? said.none : items.length === 1 ? said.one : items.length + said.some;
+      var count = items.length === 1 ? said.one : items.length + said.some;
+      status.textContent = !items.length ? said.none : meant ? said.meant + ": " + count : count;
       if (items.length) open();
       else close();
     }
@@ -150,7 +167,9 @@
         })
         .then(function (body) {
           if (number !== asked || document.activeElement !== input) return;
-          show(Array.isArray(body.results) ? body.results : []);
+          var results = Array.isArray(body.results) ? body.results : [];
+          var meant = !results.length && Array.isArray(body.suggestions);
+          show(meant ? body.suggestions : results, meant);
         })
         .catch(function () {
           /* aborted or offline: the form still works */
