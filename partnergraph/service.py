@@ -62,7 +62,7 @@ from partnergraph.limits.pool import WorkerPool
 from partnergraph.request_keys import request_key
 from partnergraph.settings import Settings
 from partnergraph.snapshots import Snapshot
-from partnergraph.store import open_store, store_spec
+from partnergraph.store import backend, open_store, store_spec
 from partnergraph.store.base import QueryForm, QueryRequest, QueryResult, Store, StoreSpec, Term
 
 #: The format typed SELECT and ASK calls read (compact, and parsed natively).
@@ -364,9 +364,9 @@ def open_query_service(settings: Settings, snapshot: Snapshot) -> QueryService:
     """
     spec = snapshot_spec(settings, snapshot)
     cache = ResultCache(settings.output_dir / "cache", settings.cache_mb)
-    if spec.backend == "remote":
-        remote = open_store(spec, settings)
-        return QueryService(settings, spec, version=snapshot.version, store=remote, cache=cache)
+    if not backend(spec.backend).in_process:  # an engine of its own: no query workers
+        engine = open_store(spec, settings)
+        return QueryService(settings, spec, version=snapshot.version, store=engine, cache=cache)
     return QueryService(settings, spec, version=snapshot.version, cache=cache)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from partnergraph.errors import ConfigurationError
+from partnergraph.store import registry
 
 ENV_PREFIX = "PARTNERGRAPH_"
 
@@ -69,8 +70,7 @@ class Settings:
 
     store: str = _setting(
         "oxigraph",
-        "The store backend: 'oxigraph' (embedded pyoxigraph, in memory or on disk), "
-        "'memory' (rdflib Dataset) or 'remote' (any SPARQL 1.1 endpoint, see remote_endpoint).",
+        "The store backend: " + registry.described() + ".",
     )
     store_dir: str = _setting(
         "",
@@ -257,12 +257,13 @@ class Settings:
             raise ConfigurationError(
                 f"base_iri must be an absolute IRI ending with '/', got {self.base_iri!r}"
             )
-        if self.store not in {"oxigraph", "memory", "remote"}:
-            raise ConfigurationError(
-                f"store must be 'oxigraph', 'memory' or 'remote', got {self.store!r}"
-            )
-        if self.store == "remote" and not self.remote_endpoint:
-            raise ConfigurationError("store 'remote' needs remote_endpoint (a SPARQL URL)")
+        try:
+            chosen = registry.backend(self.store)
+        except registry.UnknownBackend as exc:
+            raise ConfigurationError(str(exc)) from exc
+        for needed in chosen.needs:
+            if not getattr(self, needed):
+                raise ConfigurationError(f"store {self.store!r} needs {needed}")
         for name in (
             "query_timeout",
             "row_cap",

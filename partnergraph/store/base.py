@@ -12,12 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from partnergraph.errors import BadRequest, StoreUnavailable
 from partnergraph.formats import Format
+
+if TYPE_CHECKING:
+    from partnergraph.settings import Settings
 
 
 class QueryForm(Enum):
@@ -116,6 +119,33 @@ class Store(Protocol):
     def count(self) -> int:
         """How many quads the store holds."""
 
+    def close(self) -> None:
+        """Let go of what the store holds open (files, connections); a closed store
+        answers no more queries. Closing twice does nothing."""
+
+
+class StoreOpener(Protocol):
+    """What a backend's store class offers to be opened by name
+    (:mod:`partnergraph.store.registry`): the spec of a snapshot's store, and the
+    store of a spec."""
+
+    def spec(
+        self,
+        settings: Settings,
+        data_file: Path | None,
+        directory: Path | None,
+        snapshot: Path | None,
+    ) -> StoreSpec:
+        """Where a worker finds the store of a snapshot (see
+        :func:`partnergraph.store.store_spec`)."""
+
+    def open(self, spec: StoreSpec, settings: Settings) -> Store:
+        """The store ``spec`` describes, opened and loaded.
+
+        Raises:
+            StoreUnavailable: it cannot be opened or loaded.
+        """
+
 
 @dataclass(frozen=True)
 class StoreSpec:
@@ -143,6 +173,7 @@ __all__ = [
     "QueryResult",
     "QuerySyntaxError",
     "Store",
+    "StoreOpener",
     "StoreSpec",
     "StoreUnavailable",
     "Term",

@@ -41,9 +41,10 @@ from rdflib.term import Identifier
 
 from partnergraph.errors import QueryRejected
 from partnergraph.formats import Format, Kind
-from partnergraph.store.base import QueryRequest, QueryResult, QuerySyntaxError
+from partnergraph.settings import Settings
+from partnergraph.store.base import QueryRequest, QueryResult, QuerySyntaxError, StoreSpec
 from partnergraph.store.lexer import first_undeclared_prefix, position
-from partnergraph.store.results import announce, check_format, results_format
+from partnergraph.store.results import announce, check_format, results_format, row_cap_link
 from partnergraph.terms import to_rdflib
 
 _PARSER_PLACE = re.compile(r"\s*\(at char \d+\),\s*\(line:\d+, col:\d+\)\s*$")
@@ -72,6 +73,30 @@ class MemoryStore:
         self.dataset.default_union = True
         self.allow_federation = allow_federation
         self.row_cap_link = row_cap_link
+
+    @classmethod
+    def spec(
+        cls,
+        settings: Settings,
+        data_file: Path | None,
+        directory: Path | None,
+        snapshot: Path | None,
+    ) -> StoreSpec:
+        """The snapshot's N-Quads file, loaded by each worker."""
+        return StoreSpec(cls.backend, data_file=data_file, snapshot=snapshot)
+
+    @classmethod
+    def open(cls, spec: StoreSpec, settings: Settings) -> MemoryStore:
+        """A dataset loaded from the data file of ``spec`` (empty without one)."""
+        opened = cls(
+            allow_federation=settings.allow_federation, row_cap_link=row_cap_link(settings)
+        )
+        if spec.data_file is not None:
+            opened.load(spec.data_file)
+        return opened
+
+    def close(self) -> None:
+        """Nothing to let go of: the dataset is in memory."""
 
     def replace(self, quads: Iterable[ox.Quad]) -> None:
         """Make ``quads`` the whole content of the store."""

@@ -27,13 +27,15 @@ import pyoxigraph as ox
 
 from partnergraph.errors import BadRequest, StoreUnavailable
 from partnergraph.formats import Format
-from partnergraph.store.base import QueryRequest, QueryResult
+from partnergraph.settings import Settings
+from partnergraph.store.base import QueryRequest, QueryResult, StoreSpec
 from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import refuse_service
 from partnergraph.store.results import (
     check_format,
     oxigraph_syntax_error,
     results_format,
+    row_cap_link,
     write_solutions,
     write_triples,
 )
@@ -81,6 +83,39 @@ class OxigraphStore:
             return cls(store, allow_federation=allow_federation, row_cap_link=row_cap_link)
         except OSError as exc:
             raise StoreUnavailable(f"cannot open the store in {directory}: {exc}") from exc
+
+    @classmethod
+    def spec(
+        cls,
+        settings: Settings,
+        data_file: Path | None,
+        directory: Path | None,
+        snapshot: Path | None,
+    ) -> StoreSpec:
+        """The snapshot's on-disk store when there is one (unless ``store_memory``),
+        else its N-Quads file, loaded in memory by each worker."""
+        if directory is not None and not settings.store_memory:
+            return StoreSpec(cls.backend, directory=directory, snapshot=snapshot)
+        return StoreSpec(cls.backend, data_file=data_file, snapshot=snapshot)
+
+    @classmethod
+    def open(cls, spec: StoreSpec, settings: Settings) -> OxigraphStore:
+        """The on-disk store of ``spec`` read-only, else a store in memory loaded
+        from its data file.
+
+        Raises:
+            StoreUnavailable: the folder holds no readable store.
+        """
+        federation, link = settings.allow_federation, row_cap_link(settings)
+        if spec.directory is not None:
+            return cls.read_only(spec.directory, allow_federation=federation, row_cap_link=link)
+        opened = cls(allow_federation=federation, row_cap_link=link)
+        if spec.data_file is not None:
+            opened.load(spec.data_file)
+        return opened
+
+    def close(self) -> None:
+        """Nothing to let go of: pyoxigraph closes the store when it is dropped."""
 
     def replace(self, quads: Iterable[ox.Quad]) -> None:
         """Make ``quads`` the whole content of the store."""

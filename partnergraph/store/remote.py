@@ -25,17 +25,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
 
 from partnergraph.errors import QueryOutOfMemory, QueryTimeout, StoreUnavailable
 from partnergraph.formats import Format
+from partnergraph.settings import Settings
 from partnergraph.store.base import (
     QueryForm,
     QueryRequest,
     QueryResult,
     QuerySyntaxError,
+    StoreSpec,
 )
 from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import dataset_clauses, refuse_service
@@ -45,6 +48,7 @@ from partnergraph.store.results import (
     check_format,
     rdf_format,
     results_format,
+    row_cap_link,
     write_solutions,
 )
 
@@ -100,6 +104,40 @@ class RemoteStore:
         self.allow_federation = allow_federation
         self.row_cap_link = row_cap_link
         self.client = httpx.Client(timeout=timeout, follow_redirects=True)
+
+    @classmethod
+    def spec(
+        cls,
+        settings: Settings,
+        data_file: Path | None,
+        directory: Path | None,
+        snapshot: Path | None,
+    ) -> StoreSpec:
+        """The endpoint of ``remote_endpoint`` (and the snapshot's N-Quads file, which
+        a remote with an update endpoint is loaded from)."""
+        return StoreSpec(
+            cls.backend, data_file=data_file, endpoint=settings.remote_endpoint, snapshot=snapshot
+        )
+
+    @classmethod
+    def open(cls, spec: StoreSpec, settings: Settings) -> RemoteStore:
+        """A client of the endpoint of ``spec``; with ``remote_update_endpoint`` set,
+        the remote's whole content is replaced by the data file's first.
+
+        Raises:
+            StoreUnavailable: the remote refused to be loaded.
+        """
+        remote = cls(
+            spec.endpoint or settings.remote_endpoint,
+            update_endpoint=settings.remote_update_endpoint or None,
+            timeout=settings.query_timeout,
+            max_bytes=settings.query_memory_mb * 2**20,
+            allow_federation=settings.allow_federation,
+            row_cap_link=row_cap_link(settings),
+        )
+        if settings.remote_update_endpoint and spec.data_file is not None:
+            remote.replace(ox.parse(path=str(spec.data_file), format=ox.RdfFormat.N_QUADS))
+        return remote
 
     def close(self) -> None:
         """Close the HTTP connections."""

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
@@ -39,8 +39,16 @@ from partnergraph.formats import FORMATS, Format, Kind
 from partnergraph.store.base import QueryForm, QuerySyntaxError
 from partnergraph.store.scanners import LINE_FORMATS, Enough, SolutionLimit, scanner_for
 
+if TYPE_CHECKING:
+    from partnergraph.settings import Settings
+
 #: The path, under the base IRI, of the page that explains the row cap.
 ROW_CAP_PAGE = "-/limits#row-cap"
+
+
+def row_cap_link(settings: Settings) -> str:
+    """The URL a result cut by the row cap links to."""
+    return settings.base_iri + ROW_CAP_PAGE
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from partnergraph.namespaces import Namespaces
 from partnergraph.settings import Settings
 from partnergraph.snapshots import Snapshot
 from partnergraph.statistics import DatasetStats
+from partnergraph.store.registry import BACKENDS, backend
 from partnergraph.writes import files, log
 from partnergraph.writes.change import Change, nquads, parse_patch, patch_text
 from partnergraph.writes.gate import gate
@@ -119,10 +120,11 @@ def write(
         WriteUnavailable: nothing is served yet, or the change cannot be stored.
     """
     mark = step or (lambda _name: None)
-    if settings.store == "remote":
+    if not backend(settings.store).writable:
+        writable = " or ".join(b.name for b in BACKENDS.values() if b.writable)
         raise WriteUnavailable(
-            "this server answers from a remote store, which it does not write: writes need "
-            "the embedded store (setting store: oxigraph or memory); nothing was changed"
+            f"this server answers from a {settings.store} store, which it does not write: "
+            f"writes need the embedded store (setting store: {writable}); nothing was changed"
         )
     with write_lock(settings):
         try:

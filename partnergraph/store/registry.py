@@ -1,0 +1,107 @@
+"""The store backends by name: the one place that says which backends exist, what
+each can do, and which class opens it.
+
+The ``store`` setting names one; :func:`backend` looks it up. Each class is imported
+only when a store of its kind is opened (:meth:`Backend.opener`), so a query worker
+of one backend never imports another's library, and this module imports none.
+
+=============  =================================================================
+backend        what it is
+=============  =================================================================
+``oxigraph``   pyoxigraph embedded: a snapshot's store on disk, or in memory
+``memory``     an rdflib ``Dataset``: the reference behaviour, for small graphs
+``remote``     any SPARQL 1.1 endpoint at ``remote_endpoint``
+=============  =================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from partnergraph.store.base import StoreOpener
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One kind of store.
+
+    Attributes:
+        name: its name (the ``store`` setting).
+        summary: what it is, in a few words.
+        opener: ``module:Class`` of its store class (a
+            :class:`~partnergraph.store.base.StoreOpener`).
+        in_process: its queries run inside this program (in the killable query
+            workers, over a snapshot); False: an engine of its own answers them, and
+            the service queries it from the serving process.
+        writable: the write path can change it (the embedded stores); a store that
+            this program does not own is read only.
+        needs: the settings it cannot be opened without.
+    """
+
+    name: str
+    summary: str
+    opener: str
+    in_process: bool
+    writable: bool
+    needs: tuple[str, ...] = ()
+
+    def store_class(self) -> StoreOpener:
+        """The store class (imported now, the first time it is asked for)."""
+        module, name = self.opener.split(":")
+        found: StoreOpener = getattr(import_module(module), name)
+        return found
+
+
+#: Every backend, by name.
+BACKENDS: Final = {
+    b.name: b
+    for b in (
+        Backend(
+            "oxigraph",
+            "embedded pyoxigraph, in memory or on disk",
+            "partnergraph.store.oxigraph:OxigraphStore",
+            in_process=True,
+            writable=True,
+        ),
+        Backend(
+            "memory",
+            "an rdflib Dataset, the reference behaviour",
+            "partnergraph.store.memory:MemoryStore",
+            in_process=True,
+            writable=True,
+        ),
+        Backend(
+            "remote",
+            "any SPARQL 1.1 endpoint, see remote_endpoint",
+            "partnergraph.store.remote:RemoteStore",
+            in_process=False,
+            writable=False,
+            needs=("remote_endpoint",),
+        ),
+    )
+}
+
+
+class UnknownBackend(ValueError):
+    """A ``store`` setting that names no backend."""
+
+
+def backend(name: str) -> Backend:
+    """The backend called ``name``.
+
+    Raises:
+        UnknownBackend: there is none of that name (the message lists the names).
+    """
+    found = BACKENDS.get(name)
+    if found is None:
+        names = ", ".join(repr(n) for n in BACKENDS)
+        raise UnknownBackend(f"store must be one of {names}, got {name!r}")
+    return found
+
+
+def described() -> str:
+    """The backends in words, for the ``store`` setting's help."""
+    return "; ".join(f"'{b.name}' ({b.summary})" for b in BACKENDS.values())
