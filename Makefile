@@ -19,13 +19,14 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 # Debian packages, installed only when missing: npm (the query editor, YASGUI, comes
-# from the npm registry) and chromium (the editor's browser test; never a browser
-# download). As root, or through sudo; scripts/apt-install waits (bounded) while
+# from the npm registry), chromium (the browser tests; never a browser download) and
+# virtuoso-opensource (the remote backend's suite runs over a real Virtuoso). As root, or through sudo; scripts/apt-install waits (bounded) while
 # another process holds the package manager's lock.
 system-packages:
 	@missing=""; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  scripts/apt-install $$missing || \

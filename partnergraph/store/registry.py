@@ -10,7 +10,9 @@ backend        what it is
 =============  =================================================================
 ``oxigraph``   pyoxigraph embedded: a snapshot's store on disk, or in memory
 ``memory``     an rdflib ``Dataset``: the reference behaviour, for small graphs
-``remote``     any SPARQL 1.1 endpoint at ``remote_endpoint``
+``remote``     any SPARQL 1.1 endpoint at ``remote_endpoint``; engines that deviate
+               (Virtuoso) are corrected by :mod:`.remote_dialects`, see
+               ``docs/engines.md``
 =============  =================================================================
 """
 

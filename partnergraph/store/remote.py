@@ -8,7 +8,8 @@ triples in N-Triples, formats where every solution or triple is one line, so
 the response is read as a stream and dropped after ``row_cap + 1`` lines (or the
 byte bound); pyoxigraph then parses what was kept and writes the format the
 client asked for. A remote that answers in another format it may (JSON, XML,
-Turtle…) is read whole, within the byte bound.
+Turtle…) is read whole, within the byte bound. An engine that deviates from
+SPARQL 1.1 is corrected by its dialect (:mod:`partnergraph.store.remote_dialects`).
 
 Warning:
     The remote answers with untrusted bytes: every read is bounded in size and
@@ -19,7 +20,6 @@ Warning:
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -37,11 +37,11 @@ from partnergraph.store.base import (
     QueryForm,
     QueryRequest,
     QueryResult,
-    QuerySyntaxError,
     StoreSpec,
 )
 from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import dataset_clauses, refuse_service
+from partnergraph.store.remote_dialects import STANDARD, Dialect, dialect_of
 from partnergraph.store.results import (
     Written,
     announce,
@@ -52,18 +52,7 @@ from partnergraph.store.results import (
     write_solutions,
 )
 
-_ACCEPT = {
-    QueryForm.SELECT: "text/tab-separated-values, application/sparql-results+json;q=0.9, "
-    "application/sparql-results+xml;q=0.8",
-    QueryForm.ASK: "application/sparql-results+json, application/sparql-results+xml;q=0.9",
-    QueryForm.CONSTRUCT: "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8",
-}
-_ACCEPT[QueryForm.DESCRIBE] = _ACCEPT[QueryForm.CONSTRUCT]
 _LINE_BASED = {"text/tab-separated-values", "application/n-triples"}
-_PLACES = (
-    re.compile(r"error at (\d+):(\d+)"),
-    re.compile(r"line:?\s*(\d+),?\s*col(?:umn)?:?\s*(\d+)", re.IGNORECASE),
-)
 
 
 @dataclass(frozen=True)
@@ -104,6 +93,7 @@ class RemoteStore:
         self.allow_federation = allow_federation
         self.row_cap_link = row_cap_link
         self.client = httpx.Client(timeout=timeout, follow_redirects=True)
+        self.dialect: Dialect | None = None  # known from the first answer's headers
 
     @classmethod
     def spec(
@@ -237,35 +227,46 @@ class RemoteStore:
         return QueryResult(data, fmt, len(triples), truncated)
 
     def _fetch(self, request: QueryRequest, deadline: float) -> _Body:
+        """The remote's answer, in its engine's dialect (learnt from the first answer,
+        which is asked again when the engine is one with a dialect of its own)."""
+        for _ in range(2):
+            body = self._post(self.dialect or STANDARD, request, deadline)
+            if body is not None:
+                return body
+        raise StoreUnavailable("the remote endpoint answered as two different engines")
+
+    def _post(self, dialect: Dialect, request: QueryRequest, deadline: float) -> _Body | None:
         text = with_values(request.query, request.bindings)
-        if request.base_iri is not None:  # the remote's own base is its URL: give ours
-            text = f"BASE <{request.base_iri}>\n{text}"
         defaults, named = request.default_graph_uris, request.named_graph_uris
         if not defaults and not named:
             # Some endpoints' "union default graph" option overrides FROM (Oxigraph
             # server does): name the query's own dataset as protocol parameters too.
             defaults, named = dataset_clauses(text)
+        dataset_named = bool(defaults or named)
+        prologue = dialect.prologue(request.form, dataset_named)
+        defaults, named = dialect.dataset(defaults, named)
+        if request.base_iri is not None:  # the remote's own base is its URL: give ours
+            prologue += f"BASE <{request.base_iri}>\n"
         form = {
-            "query": text,
+            "query": prologue + dialect.query_text(text, dataset_named),
             "default-graph-uri": list(defaults),
             "named-graph-uri": list(named),
         }
-        headers = {"Accept": _ACCEPT[request.form]}
+        headers = {"Accept": dialect.accept[request.form]}
         try:
             with self.client.stream("POST", self.endpoint, data=form, headers=headers) as response:
+                if dialect_of(response.headers) is not dialect:
+                    self.dialect = dialect_of(response.headers)
+                    return None
+                self.dialect = dialect
                 media_type = response.headers.get("content-type", "").split(";")[0].strip()
-                if response.status_code == 400:
-                    raise _remote_syntax_error(
-                        _read_some(response.iter_bytes(), 4096),
-                        lines_added=int(request.base_iri is not None),
-                    )
                 if response.status_code != 200:
-                    raise StoreUnavailable(
-                        f"the remote endpoint answered {response.status_code} "
-                        f"{response.reason_phrase}"
-                    )
+                    message = _read_some(response.iter_bytes(), 4096)
+                    raise dialect.refusal(response.status_code, message, text, prologue.count("\n"))
                 lines = request.row_cap + 2 if media_type in _LINE_BASED else None
-                return self._read(response.iter_bytes(), media_type, lines, deadline)
+                body = self._read(response.iter_bytes(), media_type, lines, deadline)
+                cut = body.cut or dialect.cut_by_engine(response.headers)
+                return _Body(dialect.repair(body.data, media_type), media_type, cut)
         except httpx.TimeoutException as exc:
             raise QueryTimeout(f"the remote endpoint took longer than {self.timeout:g} s") from exc
         except httpx.HTTPError as exc:
@@ -308,19 +309,6 @@ def _read_some(chunks: Iterator[bytes], limit: int) -> str:
         if len(kept) >= limit:
             break
     return kept[:limit].decode("utf-8", errors="replace")
-
-
-def _remote_syntax_error(message: str, lines_added: int = 0) -> QuerySyntaxError:
-    """The remote's refusal, placed in the client's query (``lines_added`` lines shorter)."""
-    detail = " ".join(message.split()) or "the remote endpoint refused the query"
-    for pattern in _PLACES:
-        match = pattern.search(detail)
-        if match is not None:
-            line, column = max(1, int(match.group(1)) - lines_added), int(match.group(2))
-            if match.start() == 0:  # "error at 3:7: expected …": keep the reason
-                detail = detail[match.end() :].lstrip(": ") or detail
-            return QuerySyntaxError(detail, line, column)
-    return QuerySyntaxError(detail)
 
 
 def _solutions(body: _Body) -> ox.QuerySolutions:

@@ -1,0 +1,210 @@
+"""What a remote engine does differently from SPARQL 1.1, corrected at the boundary.
+
+https://www.w3.org/TR/sparql11-protocol/ and
+https://www.w3.org/TR/sparql11-results-json/
+
+The ``remote`` backend speaks the protocol to any endpoint (:data:`STANDARD`); an
+engine known to deviate gets a dialect that asks it for the formats it writes
+correctly, adds the pragmas that give the standard semantics, repairs what it
+writes and translates its refusals. The engine is recognised by the ``Server``
+header of its answers (:func:`dialect_of`). ``docs/engines.md`` lists every
+deviation and the test that shows it.
+
+Warning:
+    The repairs work on untrusted bytes; they only rewrite fixed tokens of the
+    engine's own serialisation, and pyoxigraph then parses the result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import ClassVar
+
+import httpx
+
+from partnergraph.errors import PartnergraphError, QueryTimeout, StoreUnavailable
+from partnergraph.store.base import QueryForm, QuerySyntaxError
+from partnergraph.store.lexer import CLOSERS, OPENERS, TokenKind, tokens
+
+#: A graph that no store holds: an empty part of a dataset.
+NO_GRAPH = "urn:partnergraph:no-graph"
+_GRAPHS = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8"
+_PLACES = (
+    re.compile(r"error at (\d+):(\d+)"),
+    re.compile(r"line:?\s*(\d+),?\s*col(?:umn)?:?\s*(\d+)", re.IGNORECASE),
+)
+
+
+class Dialect:
+    """A SPARQL 1.1 endpoint that follows the standard: nothing to correct."""
+
+    name = "SPARQL 1.1"
+    accept: ClassVar[Mapping[QueryForm, str]] = {
+        QueryForm.SELECT: "text/tab-separated-values, application/sparql-results+json;q=0.9, "
+        "application/sparql-results+xml;q=0.8",
+        QueryForm.ASK: "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+        QueryForm.CONSTRUCT: _GRAPHS,
+        QueryForm.DESCRIBE: _GRAPHS,
+    }
+
+    def prologue(self, form: QueryForm, dataset_named: bool) -> str:
+        """Lines written before the query (each ending in a newline).
+
+        Args:
+            form: the query's form.
+            dataset_named: the request or the query names its dataset.
+        """
+        return ""
+
+    def dataset(
+        self, defaults: tuple[str, ...], named: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The ``default-graph-uri`` and ``named-graph-uri`` values to send."""
+        return defaults, named
+
+    def query_text(self, text: str, dataset_named: bool) -> str:
+        """The query as sent, when the dataset is sent as protocol parameters or not."""
+        return text
+
+    def repair(self, data: bytes, media_type: str) -> bytes:
+        """The response body with what the engine writes wrongly written right."""
+        return data
+
+    def cut_by_engine(self, headers: httpx.Headers) -> bool:
+        """The engine says that a cap of its own cut the result."""
+        return False
+
+    def refusal(self, status: int, message: str, query: str, lines_added: int) -> PartnergraphError:
+        """The error for a response of ``status`` (not 200) saying ``message``.
+
+        Args:
+            status: the HTTP status.
+            message: the start of the response body.
+            query: the query the client sent (without the lines added here).
+            lines_added: how many lines were written before ``query``.
+        """
+        if status == 400:
+            return _placed(" ".join(message.split()), lines_added)
+        reason = httpx.codes.get_reason_phrase(status)
+        return StoreUnavailable(f"the remote endpoint answered {status} {reason}".rstrip())
+
+
+def _placed(detail: str, lines_added: int) -> QuerySyntaxError:
+    """A syntax error with the line and column the message gives, if it gives them."""
+    detail = detail or "the remote endpoint refused the query"
+    for pattern in _PLACES:
+        match = pattern.search(detail)
+        if match is not None:
+            line, column = max(1, int(match.group(1)) - lines_added), int(match.group(2))
+            if match.start() == 0:  # "error at 3:7: expected …": keep the reason
+                detail = detail[match.end() :].lstrip(": ") or detail
+            return QuerySyntaxError(detail, line, column)
+    return QuerySyntaxError(detail)
+
+
+class Virtuoso(Dialect):
+    """Virtuoso Open Source 7 (``Server: Virtuoso/07…``)."""
+
+    name = "Virtuoso"
+    #: Graphs a new Virtuoso database holds for itself, in every default graph.
+    SYSTEM_GRAPHS = (
+        "http://www.openlinksw.com/schemas/virtrdf#",
+        "http://www.w3.org/ns/ldp#",
+        "http://localuriqaserver/sparql",
+    )
+    # Its TSV quotes IRIs and literals alike and drops language tags and datatypes.
+    accept: ClassVar[Mapping[QueryForm, str]] = {
+        **Dialect.accept,
+        QueryForm.SELECT: "application/sparql-results+json, application/sparql-results+xml;q=0.9",
+    }
+    _BNODE = re.compile(rb'(<bnode>|"type": "bnode", "value": ")nodeID://')
+    _STAR_FAKE = re.compile(rb'"_star_fake"(: \{[^{}]*\})?')
+    _SYNTAX = re.compile(r"line (\d+): (syntax error at '([^']*)'.*)")
+
+    def prologue(self, form: QueryForm, dataset_named: bool) -> str:
+        """Pragmas: leave out Virtuoso's own graphs when the query names no dataset;
+        ``DESCRIBE`` as the concise bounded description (its default adds the
+        triples that point at the resource and leaves blank nodes open)."""
+        defines = []
+        if not dataset_named:
+            for graph in self.SYSTEM_GRAPHS:
+                defines.append(f"define input:default-graph-exclude <{graph}>")
+                defines.append(f"define input:named-graph-exclude <{graph}>")
+        if form is QueryForm.DESCRIBE:
+            defines.append('define sql:describe-mode "CBD"')
+        return " ".join(defines) + "\n" if defines else ""
+
+    def dataset(
+        self, defaults: tuple[str, ...], named: tuple[str, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A dataset that names one kind of graph only gets an empty graph of the
+        other kind: Virtuoso fills a kind not named with every graph it has."""
+        if defaults and not named:
+            return defaults, (NO_GRAPH,)
+        if named and not defaults:
+            return (NO_GRAPH,), named
+        return defaults, named
+
+    def query_text(self, text: str, dataset_named: bool) -> str:
+        """Without ``FROM`` clauses when the dataset is sent as parameters (they
+        name the same graphs, or the protocol's win): Virtuoso merges the two."""
+        return without_from(text) if dataset_named else text
+
+    def repair(self, data: bytes, media_type: str) -> bytes:
+        """Blank nodes without Virtuoso's ``nodeID://`` (not a blank node label);
+        ``SELECT *`` over no variable without its ``_star_fake`` variable."""
+        data = self._BNODE.sub(rb"\1", data)
+        if b'"_star_fake"' in data and media_type == "application/sparql-results+json":
+            data = self._STAR_FAKE.sub(b"", data)
+        return data
+
+    def cut_by_engine(self, headers: httpx.Headers) -> bool:
+        """Its ``ResultSetMaxRows`` cut a ``SELECT``: ``X-SPARQL-MaxRows`` says so."""
+        return "x-sparql-maxrows" in headers
+
+    def refusal(self, status: int, message: str, query: str, lines_added: int) -> PartnergraphError:
+        """Syntax errors placed (Virtuoso gives the line and the token, not the column);
+        its refusal of a query estimated to take too long is a timeout."""
+        detail = " ".join(message.split("SPARQL query:", maxsplit=1)[0].split())
+        if "exceeds the limit" in detail:
+            return QueryTimeout(f"the remote endpoint refused the query: {detail}")
+        if status == 400:
+            match = self._SYNTAX.search(detail)
+            if match is None:
+                return _placed(detail, lines_added)
+            line = max(1, int(match.group(1)) - lines_added)
+            lines = query.split("\n")
+            found = lines[line - 1].find(match.group(3)) if line <= len(lines) else -1
+            return QuerySyntaxError(match.group(2), line, found + 1 if found >= 0 else None)
+        return StoreUnavailable(f"the remote endpoint answered {status}: {detail[:300]}")
+
+
+def without_from(text: str) -> str:
+    """``text`` with its ``FROM`` and ``FROM NAMED`` clauses blanked out (spaces, so
+    that lines and columns stay where they were)."""
+    spans: list[tuple[int, int]] = []
+    depth, start = 0, -1
+    for token in tokens(text):
+        if token.kind is TokenKind.PUNCT:
+            depth += int(token.text in OPENERS) - int(token.text in CLOSERS)
+        if token.keyword == "FROM" and depth == 0:
+            start = token.start
+        elif start >= 0 and token.keyword != "NAMED":
+            if token.kind in (TokenKind.IRI, TokenKind.PNAME):
+                spans.append((start, token.start + len(token.text)))
+            start = -1
+    for begin, end in reversed(spans):
+        text = text[:begin] + " " * (end - begin) + text[end:]
+    return text
+
+
+STANDARD = Dialect()
+VIRTUOSO = Virtuoso()
+
+
+def dialect_of(headers: httpx.Headers) -> Dialect:
+    """The dialect of the engine that sent ``headers``."""
+    if headers.get("server", "").startswith("Virtuoso/"):
+        return VIRTUOSO
+    return STANDARD
