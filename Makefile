@@ -19,14 +19,17 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	touch $(STAMP)
 
 # Debian packages, installed only when missing: npm (the query editor, YASGUI, comes
-# from the npm registry), chromium (the browser tests; never a browser download) and
-# virtuoso-opensource (the remote backend's suite runs over a real Virtuoso). As root, or through sudo; scripts/apt-install waits (bounded) while
-# another process holds the package manager's lock.
+# from the npm registry), chromium (the browser tests; never a browser download),
+# virtuoso-opensource (the remote backend's suite runs over a real Virtuoso) and haproxy
+# (`partnergraph deploy` and its tests start their own; its service is never used). As
+# root, or through sudo; scripts/apt-install waits (bounded) while another process holds
+# the package manager's lock.
 system-packages:
 	@missing=""; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v virtuoso-t >/dev/null 2>&1 || missing="$$missing virtuoso-opensource"; \
+	command -v haproxy >/dev/null 2>&1 || missing="$$missing haproxy"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  scripts/apt-install $$missing || \

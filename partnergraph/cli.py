@@ -94,6 +94,21 @@ def _parser() -> argparse.ArgumentParser:
         "queries find a thread while the most long queries run)",
     )
 
+    deploy = sub.add_parser(
+        "deploy",
+        help="serve through HAProxy: read replicas and one writer on this machine",
+        description="Build the snapshot of graph/ (when it changed), then start HAProxy on "
+        "--port in front of one writer and --readers read replicas (gunicorn on the next "
+        "loopback ports), and watch them until stopped. See docs/deploy.md.",
+    )
+    deploy.add_argument("--port", type=int, default=8080, help="HAProxy's TCP port")
+    deploy.add_argument("--host", default="127.0.0.1", help="address HAProxy listens on")
+    deploy.add_argument("--readers", type=int, default=2, help="read replicas")
+    deploy.add_argument(
+        "--replica-port", type=int, help="the writer's port; readers on the next (default: port+1)"
+    )
+    deploy.add_argument("--threads", type=int, help="request threads per replica")
+
     sub.add_parser(
         "snapshots",
         help="list the kept snapshots",
@@ -205,6 +220,8 @@ def _run(args: argparse.Namespace) -> int:
         return curation_cli.run(args, settings)
     if args.command == "build":
         return _build(settings, args.format, args.rebuild)
+    if args.command == "deploy":
+        return _deploy(settings, args)
     if args.command == "validate":
         report = validate_paths(args.paths or [settings.graph_dir], settings, args.shapes)
         sys.stdout.write(render(report, args.format, ns))
@@ -243,6 +260,17 @@ def _build(settings: Settings, report_format: str, rebuild: bool) -> int:
         print(f"release {result.release.id} in {folder}", file=sys.stderr)
     print(f"snapshot {snapshot.version} is served", file=sys.stderr)
     return EXIT_OK
+
+
+def _deploy(settings: Settings, args: argparse.Namespace) -> int:
+    from partnergraph.deploy import DeployOptions, deploy
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    built = _build(settings, "text", rebuild=False)
+    if built != EXIT_OK:
+        return built
+    options = DeployOptions(args.port, args.readers, args.replica_port, args.host, args.threads)
+    return deploy(settings, options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -405,7 +405,7 @@ def test_the_generic_view_lists_facts_with_sources_and_links_here(client: FlaskC
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["memory", "remote"])
+@pytest.mark.parametrize("backend", ["memory", "remote", "virtuoso"])
 def test_every_backend_renders_the_same_views(
     client: FlaskClient, backend: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -57,6 +57,7 @@ def ini_text(
     *,
     result_set_max_rows: int,
     max_query_execution_time: int,
+    max_query_cost_estimation_time: int = 400,
 ) -> str:
     """The ini file of a test server whose every file lives in ``folder``."""
     return f"""\
@@ -99,7 +100,7 @@ Charset = UTF-8
 [SPARQL]
 ResultSetMaxRows = {result_set_max_rows}
 MaxQueryExecutionTime = {max_query_execution_time}
-MaxQueryCostEstimationTime = 400
+MaxQueryCostEstimationTime = {max_query_cost_estimation_time}
 """
 
 
@@ -134,6 +135,7 @@ class VirtuosoServer:
         *,
         result_set_max_rows: int = 100_000,
         max_query_execution_time: int = 30,
+        max_query_cost_estimation_time: int = 400,
     ) -> Iterator[VirtuosoServer]:
         """Run a server over a new database in ``folder`` for the ``with`` block.
 
@@ -141,6 +143,8 @@ class VirtuosoServer:
             folder: an empty or missing folder for the database and its ini file.
             result_set_max_rows: Virtuoso's own cap on the rows of one result.
             max_query_execution_time: seconds Virtuoso lets one query run.
+            max_query_cost_estimation_time: the most seconds Virtuoso may estimate a
+                query to take before it refuses to run it (0: no estimate refuses).
 
         Raises:
             RuntimeError: the server ended, or did not answer in time.
@@ -159,6 +163,7 @@ class VirtuosoServer:
                 http_port,
                 result_set_max_rows=result_set_max_rows,
                 max_query_execution_time=max_query_execution_time,
+                max_query_cost_estimation_time=max_query_cost_estimation_time,
             ),
             encoding="utf-8",
         )

@@ -3,13 +3,16 @@
 The apps are made by the real ``server.create_app`` on the small graph in
 ``tests/data/web/`` (independent of the curated ``graph/``). The ``remote``
 backend gets a real Oxigraph server (PyPI ``oxigraph``) on a free loopback port,
-from :mod:`tests.oxigraph_server`.
+from :mod:`tests.oxigraph_server`; ``virtuoso`` is the ``remote`` backend over a
+real Virtuoso (:mod:`tests.virtuoso_server`), bulk-loaded with the snapshot the
+app then serves (its endpoint is read only: nothing can load it through SPARQL).
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -19,10 +22,13 @@ from typing import Any
 import httpx
 from flask import Flask
 
+from partnergraph.build import snapshot
+from partnergraph.settings import load
 from server import create_app
 
 from .oxigraph_server import OxigraphServer
 from .paths import DATA
+from .virtuoso_server import VirtuosoServer
 
 WEB = DATA / "web"
 BACKENDS = ("oxigraph", "memory", "remote")
@@ -94,9 +100,17 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def web_app(backend: str, output_dir: Path, **overrides: Any) -> Iterator[Flask]:
-    """An app on ``backend`` over the fixture graph; its query service closed after."""
-    with clean_environment(), _backend_config(backend) as config:
-        app = create_app(web_config(output_dir, **config, **overrides))
+    """An app on ``backend`` over the fixture graph; its query service closed after.
+
+    Args:
+        backend: a name of :data:`BACKENDS`, or ``virtuoso`` (the remote backend
+            over a Virtuoso started for the app, skipped when it is not installed).
+        output_dir: the app's output folder.
+        overrides: settings over the fixture's.
+    """
+    values = web_config(output_dir, **overrides)
+    with clean_environment(), _backend_config(backend, values) as config:
+        app = create_app({**values, **config})
         try:
             yield app
         finally:
@@ -104,7 +118,11 @@ def web_app(backend: str, output_dir: Path, **overrides: Any) -> Iterator[Flask]
 
 
 @contextmanager
-def _backend_config(backend: str) -> Iterator[Mapping[str, Any]]:
+def _backend_config(backend: str, values: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    if backend == "virtuoso":
+        with _virtuoso(values) as server:
+            yield {"store": "remote", "remote_endpoint": server.query_url}
+        return
     if backend != "remote":
         yield {"store": backend}
         return
@@ -114,3 +132,16 @@ def _backend_config(backend: str) -> Iterator[Mapping[str, Any]]:
             "remote_endpoint": server.query_url,
             "remote_update_endpoint": server.update_url,
         }
+
+
+@contextmanager
+def _virtuoso(values: Mapping[str, Any]) -> Iterator[VirtuosoServer]:
+    """A Virtuoso loaded with the snapshot of ``values``' inputs (built now, in the
+    app's output folder, where the app then finds it kept)."""
+    made, _ = snapshot(load({**values, "store": "oxigraph"}, environ={}))
+    with (
+        tempfile.TemporaryDirectory(prefix="virtuoso-") as folder,
+        VirtuosoServer.start(Path(folder)) as server,
+    ):
+        server.load_nquads(made.data_file)
+        yield server

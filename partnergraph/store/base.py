@@ -49,9 +49,11 @@ class QueryRequest:
             result says so.
         bindings: values for variables of the query, as RDF terms (a named
             query's parameters, the IRI of a page), never pasted into its text:
-            rdflib binds them with ``initBindings``; Oxigraph and remote stores
-            get a ``VALUES`` block written by pyoxigraph
-            (:mod:`partnergraph.store.bindings`).
+            rdflib binds them with ``initBindings``; the embedded Oxigraph store
+            gets a ``VALUES`` block joined ``LATERAL``ly, a remote engine what its
+            dialect plans best (constants or ``BIND``,
+            :meth:`partnergraph.store.remote_dialects.Dialect.bind`), all written by
+            pyoxigraph (:mod:`partnergraph.store.bindings`).
         base_iri: the IRI that the query's relative IRIs (and a relative ``BASE``)
             resolve against; the SPARQL 1.1 Protocol has the service define one
             (§2.3). None leaves them unresolved.

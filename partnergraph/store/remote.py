@@ -39,7 +39,6 @@ from partnergraph.store.base import (
     QueryResult,
     StoreSpec,
 )
-from partnergraph.store.bindings import with_values
 from partnergraph.store.lexer import dataset_clauses, refuse_service
 from partnergraph.store.remote_dialects import STANDARD, Dialect, dialect_of
 from partnergraph.store.results import (
@@ -236,7 +235,7 @@ class RemoteStore:
         raise StoreUnavailable("the remote endpoint answered as two different engines")
 
     def _post(self, dialect: Dialect, request: QueryRequest, deadline: float) -> _Body | None:
-        text = with_values(request.query, request.bindings)
+        text = dialect.bind(request.query, request.bindings)
         defaults, named = request.default_graph_uris, request.named_graph_uris
         if not defaults and not named:
             # Some endpoints' "union default graph" option overrides FROM (Oxigraph

@@ -24,7 +24,8 @@ from typing import ClassVar
 import httpx
 
 from partnergraph.errors import PartnergraphError, QueryTimeout, StoreUnavailable
-from partnergraph.store.base import QueryForm, QuerySyntaxError
+from partnergraph.store.base import QueryForm, QuerySyntaxError, Term
+from partnergraph.store.bindings import with_binds, with_constants
 from partnergraph.store.lexer import CLOSERS, OPENERS, TokenKind, tokens
 
 #: A graph that no store holds: an empty part of a dataset.
@@ -62,6 +63,11 @@ class Dialect:
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The ``default-graph-uri`` and ``named-graph-uri`` values to send."""
         return defaults, named
+
+    def bind(self, query: str, bindings: tuple[tuple[str, Term], ...]) -> str:
+        """``query`` with ``bindings`` written in: IRIs as constants where that answers
+        the same, else a ``VALUES`` block (:func:`~partnergraph.store.bindings.with_constants`)."""
+        return with_constants(query, bindings)
 
     def query_text(self, text: str, dataset_named: bool) -> str:
         """The query as sent, when the dataset is sent as protocol parameters or not."""
@@ -145,6 +151,12 @@ class Virtuoso(Dialect):
         if named and not defaults:
             return (NO_GRAPH,), named
         return defaults, named
+
+    def bind(self, query: str, bindings: tuple[tuple[str, Term], ...]) -> str:
+        """``BIND`` clauses opening the group: Virtuoso plans IRIs written as constants
+        slower (a municipality's page: 300 ms against 220 ms at 100 000 triples) and
+        estimates a ``VALUES`` join so costly that it refuses some named queries."""
+        return with_binds(query, bindings)
 
     def query_text(self, text: str, dataset_named: bool) -> str:
         """Without ``FROM`` clauses when the dataset is sent as parameters (they
