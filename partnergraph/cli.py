@@ -26,8 +26,6 @@ from partnergraph.validation.report import FORMATS, render
 from partnergraph.writes import changes_cli, tokens_cli
 
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
-#: Request threads kept for small queries beyond those long queries may hold.
-SMALL_QUERY_THREADS = 8
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -167,7 +165,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _serve(args: argparse.Namespace) -> int:
     from partnergraph.app import create_app
-    from partnergraph.web.serving import ServeOptions, serve
+    from partnergraph.web.serving import ServeOptions, request_threads, serve
     from partnergraph.web.state import served
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -177,7 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"partnergraph serve: {exc}; nothing is served (report above)", file=sys.stderr)
         return EXIT_INVALID
     settings = served(app).settings
-    threads = args.threads or settings.max_long_queries + SMALL_QUERY_THREADS
+    threads = request_threads(settings, args.threads)
     options = ServeOptions(
         args.host, args.port, args.workers, threads, timeout=settings.query_timeout + 30
     )

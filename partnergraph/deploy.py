@@ -312,9 +312,8 @@ def serve_replica(name: str, port: int, threads: int | None = None) -> int:
 
     from partnergraph.app import create_app
     from partnergraph.build import kept_snapshot
-    from partnergraph.cli import SMALL_QUERY_THREADS
     from partnergraph.snapshots import current
-    from partnergraph.web.serving import ServeOptions, serve
+    from partnergraph.web.serving import ServeOptions, request_threads, serve
     from partnergraph.writes.commit import PENDING, recover, write_lock
 
     logging.basicConfig(level=logging.INFO, format=f"{name}: %(message)s")
@@ -332,7 +331,7 @@ def serve_replica(name: str, port: int, threads: int | None = None) -> int:
             )
         app = create_app()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)  # type: ignore[method-assign]
-    threads = threads or settings.max_long_queries + SMALL_QUERY_THREADS
+    threads = request_threads(settings, threads)
     serve(app, ServeOptions("127.0.0.1", port, 1, threads, timeout=settings.query_timeout + 30))
     return 0
 

@@ -76,8 +76,16 @@ class Deployment:
 
 
 def free_ports(count: int) -> int:
-    """The first of ``count`` consecutive TCP ports of 127.0.0.1 that nothing listens on."""
-    for base in range(20000 + os.getpid() % 20000, 60000, count):
+    """The first of ``count`` consecutive TCP ports of 127.0.0.1 that nothing listens on.
+
+    Each pytest-xdist worker searches its own band of ports below the kernel's
+    ephemeral range (32768-), so two deployments started at once by two workers never
+    pick overlapping blocks between probing a port and binding it.
+    """
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    band = 20000 + (worker % 8) * 1500
+    start = band + (os.getpid() % 100) * count
+    for base in range(start, band + 1500 - count, count):
         try:
             for port in range(base, base + count):
                 with socket.socket() as probe:

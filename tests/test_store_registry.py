@@ -14,7 +14,7 @@ import pytest
 from partnergraph.errors import ConfigurationError
 from partnergraph.formats import by_key
 from partnergraph.settings import load
-from partnergraph.store import BACKENDS, open_store, store_spec
+from partnergraph.store import BACKENDS, open_store, store_class, store_spec
 from partnergraph.store.base import QueryForm, QueryRequest
 
 from .paths import ROOT
@@ -25,8 +25,7 @@ METHODS = ("spec", "open", "replace", "query", "count", "close")
 
 @pytest.mark.parametrize("name", sorted(BACKENDS))
 def test_every_backend_names_a_class_that_opens_loads_and_closes(name: str) -> None:
-    entry = BACKENDS[name]
-    cls = entry.store_class()
+    cls = store_class(name)
     assert cls.backend == name  # type: ignore[attr-defined]
     for method in METHODS:
         assert callable(getattr(cls, method, None)), (name, method)

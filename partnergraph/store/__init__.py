@@ -8,6 +8,7 @@ used, so a worker of one backend never imports another's library.
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from partnergraph.store.base import (
     QueryResult,
     QuerySyntaxError,
     Store,
+    StoreOpener,
     StoreSpec,
 )
 from partnergraph.store.registry import BACKENDS, Backend, backend
@@ -24,6 +26,17 @@ from partnergraph.store.results import row_cap_link
 
 if TYPE_CHECKING:
     from partnergraph.settings import Settings
+
+
+def store_class(name: str) -> StoreOpener:
+    """The store class of the backend ``name`` (imported now, the first time).
+
+    Raises:
+        UnknownBackend: there is no backend of that name.
+    """
+    module, attribute = backend(name).opener.split(":")
+    found: StoreOpener = getattr(import_module(module), attribute)
+    return found
 
 
 def store_spec(
@@ -43,8 +56,7 @@ def store_spec(
             the ``oxigraph`` backend opens it read-only unless ``store_memory``.
         snapshot: the folder of the snapshot these belong to.
     """
-    opener = backend(settings.store).store_class()
-    return opener.spec(settings, data_file, directory, snapshot)
+    return store_class(settings.store).spec(settings, data_file, directory, snapshot)
 
 
 def open_store(spec: StoreSpec, settings: Settings) -> Store:
@@ -55,7 +67,7 @@ def open_store(spec: StoreSpec, settings: Settings) -> Store:
     Raises:
         StoreUnavailable: the store cannot be opened or loaded.
     """
-    return backend(spec.backend).store_class().open(spec, settings)
+    return store_class(spec.backend).open(spec, settings)
 
 
 __all__ = [
@@ -70,5 +82,6 @@ __all__ = [
     "backend",
     "open_store",
     "row_cap_link",
+    "store_class",
     "store_spec",
 ]

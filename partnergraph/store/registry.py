@@ -1,9 +1,10 @@
 """The store backends by name: the one place that says which backends exist, what
 each can do, and which class opens it.
 
-The ``store`` setting names one; :func:`backend` looks it up. Each class is imported
-only when a store of its kind is opened (:meth:`Backend.opener`), so a query worker
-of one backend never imports another's library, and this module imports none.
+The ``store`` setting names one; :func:`backend` looks it up. Each class is named,
+not imported, here: :func:`partnergraph.store.store_class` imports it when a store of
+its kind is opened, so a query worker of one backend never imports another's library,
+and this module (which the settings read) imports nothing of the project.
 
 =============  =================================================================
 backend        what it is
@@ -19,11 +20,7 @@ backend        what it is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
-from typing import TYPE_CHECKING, Final
-
-if TYPE_CHECKING:
-    from partnergraph.store.base import StoreOpener
+from typing import Final
 
 
 @dataclass(frozen=True)
@@ -49,12 +46,6 @@ class Backend:
     in_process: bool
     writable: bool
     needs: tuple[str, ...] = ()
-
-    def store_class(self) -> StoreOpener:
-        """The store class (imported now, the first time it is asked for)."""
-        module, name = self.opener.split(":")
-        found: StoreOpener = getattr(import_module(module), name)
-        return found
 
 
 #: Every backend, by name.

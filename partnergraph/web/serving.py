@@ -23,7 +23,17 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
+from partnergraph.settings import Settings
 from partnergraph.web.protocol import discard_limit
+
+#: Request threads kept for small queries beyond those long queries may hold.
+SMALL_QUERY_THREADS = 8
+
+
+def request_threads(settings: Settings, asked: int | None = None) -> int:
+    """The request threads of one server process: ``asked``, else enough for the most
+    long queries at once (``max_long_queries``) and :data:`SMALL_QUERY_THREADS` more."""
+    return asked or settings.max_long_queries + SMALL_QUERY_THREADS
 
 
 @dataclass(frozen=True)
