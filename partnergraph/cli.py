@@ -106,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
         "--replica-port", type=int, help="the writer's port; readers on the next (default: port+1)"
     )
     deploy.add_argument("--threads", type=int, help="request threads per replica")
+    deploy.add_argument(
+        "--reader-store",
+        help="the readers' store backend (default: the store setting, which the writer uses)",
+    )
 
     sub.add_parser(
         "snapshots",
@@ -177,7 +181,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = served(app).settings
     threads = request_threads(settings, args.threads)
     options = ServeOptions(
-        args.host, args.port, args.workers, threads, timeout=settings.query_timeout + 30
+        args.host, args.port, args.workers, threads, timeout=settings.request_timeout
     )
     serve(app, options)
     return EXIT_OK
@@ -267,7 +271,14 @@ def _deploy(settings: Settings, args: argparse.Namespace) -> int:
     built = _build(settings, "text", rebuild=False)
     if built != EXIT_OK:
         return built
-    options = DeployOptions(args.port, args.readers, args.replica_port, args.host, args.threads)
+    options = DeployOptions(
+        args.port,
+        args.readers,
+        args.replica_port,
+        args.host,
+        args.threads,
+        reader_store=args.reader_store,
+    )
     return deploy(settings, options)
 
 

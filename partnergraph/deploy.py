@@ -35,6 +35,7 @@ import argparse
 import contextlib
 import json
 import logging
+import math
 import os
 import shutil
 import signal
@@ -51,12 +52,15 @@ from urllib.request import urlopen
 
 from partnergraph.atomic import write_atomically
 from partnergraph.errors import ConfigurationError
-from partnergraph.settings import Settings, load
+from partnergraph.settings import ENV_PREFIX, Settings, load
+from partnergraph.store.registry import BACKENDS, UnknownBackend, backend
 
 log = logging.getLogger(__name__)
 
 #: The folder, under ``output_dir``, of the running deployment's files.
 FOLDER = "deploy"
+#: The name of the replica that takes the writes.
+WRITER = "writer"
 #: The HAProxy configuration template, relative to the working directory.
 TEMPLATE = Path("deploy/haproxy.cfg.template")
 #: Seconds a replica has to answer its health check with 200 after it starts.
@@ -83,6 +87,8 @@ class DeployOptions:
         host: the address HAProxy listens on (replicas always listen on 127.0.0.1).
         threads: request threads per replica (None: as ``partnergraph serve``).
         template: the HAProxy configuration template.
+        reader_store: the readers' store backend (None: the ``store`` setting, which
+            the writer always uses and which must be writable).
     """
 
     port: int = 8080
@@ -91,6 +97,7 @@ class DeployOptions:
     host: str = "127.0.0.1"
     threads: int | None = None
     template: Path = TEMPLATE
+    reader_store: str | None = None
 
 
 @dataclass
@@ -111,7 +118,7 @@ class Replica:
 def replicas(options: DeployOptions) -> list[Replica]:
     """The writer then the readers, each on its port."""
     first = options.replica_port if options.replica_port is not None else options.port + 1
-    names = ["writer", *(f"reader{n}" for n in range(1, options.readers + 1))]
+    names = [WRITER, *(f"reader{n}" for n in range(1, options.readers + 1))]
     return [Replica(name, first + offset) for offset, name in enumerate(names)]
 
 
@@ -133,7 +140,7 @@ def haproxy_config(template: str, options: DeployOptions, settings: Settings, so
     fields |= {
         "bind": f"{options.host}:{options.port}",
         "stats_socket": str(socket),
-        "server_timeout": str(int(settings.query_timeout) + 30),
+        "server_timeout": str(math.ceil(settings.request_timeout)),
     }
     try:
         return Template(template).substitute(fields)
@@ -157,6 +164,7 @@ def deploy(settings: Settings, options: DeployOptions) -> int:
     """
     if options.readers < 1:
         raise ConfigurationError("partnergraph deploy needs at least one reader (--readers)")
+    _check_stores(settings, options)
     binary = shutil.which("haproxy")
     if binary is None:
         raise ConfigurationError("haproxy is not installed (Debian: apt-get install haproxy)")
@@ -189,6 +197,29 @@ def deploy(settings: Settings, options: DeployOptions) -> int:
         for process in [proxy, *(r.process for r in running)]:
             if process is not None:
                 _stop(process)
+
+
+def _check_stores(settings: Settings, options: DeployOptions) -> None:
+    """The writer's store must take writes; the readers' must be a backend whose
+    settings are all set."""
+    if not backend(settings.store).writable:
+        writable = ", ".join(b.name for b in BACKENDS.values() if b.writable)
+        raise ConfigurationError(
+            f"the writer serves the store setting ({settings.store!r}), which takes no "
+            f"writes; set store to one of {writable} and choose the readers' backend "
+            "with --reader-store"
+        )
+    if options.reader_store is None:
+        return
+    try:
+        chosen = backend(options.reader_store)
+    except UnknownBackend as exc:
+        raise ConfigurationError(f"--reader-store: {exc}") from exc
+    missing = [name for name in chosen.needs if not getattr(settings, name)]
+    if missing:
+        raise ConfigurationError(
+            f"--reader-store {chosen.name} needs the setting {', '.join(missing)}"
+        )
 
 
 def _check_config(binary: str, config: Path) -> None:
@@ -228,14 +259,21 @@ def _start(replica: Replica, options: DeployOptions, folder: Path) -> None:
     command = [sys.executable, "-m", "partnergraph.deploy", replica.name, str(replica.port)]
     if options.threads:
         command.append(str(options.threads))
-    replica.process = _spawn(command, folder / f"{replica.name}.log")
+    env = dict(os.environ)
+    if options.reader_store is not None and replica.name != WRITER:
+        env[f"{ENV_PREFIX}STORE"] = options.reader_store
+    replica.process = _spawn(command, folder / f"{replica.name}.log", env)
     replica.started = time.monotonic()
 
 
-def _spawn(command: list[str], output: Path) -> subprocess.Popen[bytes]:
+def _spawn(
+    command: list[str], output: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """Start ``command`` in its own process group, its output appended to ``output``."""
     with output.open("ab") as stream:
-        return subprocess.Popen(command, stdout=stream, stderr=subprocess.STDOUT, process_group=0)
+        return subprocess.Popen(
+            command, stdout=stream, stderr=subprocess.STDOUT, process_group=0, env=env
+        )
 
 
 def _wait_ready(replica: Replica, folder: Path) -> None:
@@ -332,7 +370,7 @@ def serve_replica(name: str, port: int, threads: int | None = None) -> int:
         app = create_app()
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)  # type: ignore[method-assign]
     threads = request_threads(settings, threads)
-    serve(app, ServeOptions("127.0.0.1", port, 1, threads, timeout=settings.query_timeout + 30))
+    serve(app, ServeOptions("127.0.0.1", port, 1, threads, timeout=settings.request_timeout))
     return 0
 
 

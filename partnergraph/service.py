@@ -47,6 +47,7 @@ response size bound do the same work.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -161,11 +162,15 @@ class QueryService:
         """
         if self._pool is not None:
             self._pool.spec = spec
+        store = self._store
+        if store is not None and spec != self.spec and backend(spec.backend).per_snapshot:
+            store = open_store(spec, self.settings)  # before the old one goes: no gap
+            _retire(self._store, self.settings.request_timeout)
         return QueryService(
             self.settings,
             spec,
             version=version,
-            store=self._store,
+            store=store,
             pool=self._pool,
             cache=self._cache,
         )
@@ -368,6 +373,16 @@ def open_query_service(settings: Settings, snapshot: Snapshot) -> QueryService:
         engine = open_store(spec, settings)
         return QueryService(settings, spec, version=snapshot.version, store=engine, cache=cache)
     return QueryService(settings, spec, version=snapshot.version, cache=cache)
+
+
+def _retire(store: Store | None, after: float) -> None:
+    """Close ``store`` (an engine of an earlier snapshot) ``after`` seconds from now,
+    when no request that began on it can still be running."""
+    close = getattr(store, "close", None)
+    if callable(close):
+        timer = threading.Timer(after, close)
+        timer.daemon = True
+        timer.start()
 
 
 def snapshot_spec(settings: Settings, snapshot: Snapshot) -> StoreSpec:

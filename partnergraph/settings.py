@@ -18,6 +18,8 @@ from partnergraph.errors import ConfigurationError
 from partnergraph.store import registry
 
 ENV_PREFIX = "PARTNERGRAPH_"
+#: Seconds a request may run beyond ``query_timeout`` (see ``Settings.request_timeout``).
+REQUEST_GRACE = 30
 
 
 def _setting(default: Any, help: str, path: bool = False) -> Any:
@@ -246,6 +248,12 @@ class Settings:
         "© OpenStreetMap contributors",
         "The attribution shown with the map tiles (text).",
     )
+
+    @property
+    def request_timeout(self) -> float:
+        """The longest one request may run: ``query_timeout`` for its queries and
+        ``REQUEST_GRACE`` seconds for the rest (a page runs several small queries)."""
+        return self.query_timeout + REQUEST_GRACE
 
     def __post_init__(self) -> None:
         self._resolve_paths()

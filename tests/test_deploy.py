@@ -1,14 +1,19 @@
 """``partnergraph deploy``: HAProxy, two read replicas and a writer, run from a copy of the
-project on loopback ports, under load from client threads.
+project on loopback ports, under load from client threads; the readers on the embedded
+snapshots, then each over an Oxigraph server of its own (``--reader-store
+oxigraph-server``).
 
 A reader killed with SIGKILL costs no failed request and is started again on the
 current version; a write through HAProxy lands on the writer, and afterwards every
 replica serves the new version, while no client ever sees a version older than one
-it saw before.
+it saw before. Over Oxigraph server, each reader runs one engine, over the snapshot it
+serves: a write gives every reader a new engine, and the old one stops once no request
+can still use it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -23,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 import pytest
 
 from .served import copy_project
@@ -35,6 +41,9 @@ JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 GRAPH = "https://w3id.org/partnergraph/graph/"
 SOURCE = "https://w3id.org/partnergraph/id/source/"
 READERS = ("reader1", "reader2")
+#: Seconds a query may run: short, so that an old engine is stopped soon after a write
+#: (``Settings.request_timeout``: this and 30 s).
+QUERY_TIMEOUT = 3
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class Deployment:
     base: str
     folder: Path
     process: subprocess.Popen[bytes]
+    reader_store: str
 
     @property
     def run(self) -> Path:
@@ -96,6 +106,19 @@ def free_ports(count: int) -> int:
     raise RuntimeError("no free block of ports")
 
 
+def engines(deployed: Deployment, name: str) -> list[str]:
+    """The versions whose store an Oxigraph server of replica ``name`` reads (its
+    process tree); empty for a replica on the embedded snapshots."""
+    root = psutil.Process(deployed.replica(name)["pid"])
+    found = []
+    for process in [root, *root.children(recursive=True)]:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            line = process.cmdline()
+            if "serve-read-only" in line:
+                found.append(Path(line[line.index("--location") + 1]).parent.name)
+    return sorted(found)
+
+
 def health(port: int) -> dict[str, Any]:
     answer = httpx.get(f"http://127.0.0.1:{port}/-/health", timeout=10)
     assert answer.status_code == 200, answer.text
@@ -129,21 +152,25 @@ def command(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def deployed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
     folder = copy_project(tmp_path_factory.mktemp("deploy") / "project")
     port = free_ports(4)
     env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
+    env[ENV_PREFIX + "QUERY_TIMEOUT"] = str(QUERY_TIMEOUT)
+    chosen = [] if request.param == "embedded" else ["--reader-store", request.param]
     log = (folder / "deploy.log").open("wb")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "partnergraph"), "deploy", "--port", str(port)],
+        [str(Path(sys.executable).parent / "partnergraph"), "deploy", "--port", str(port), *chosen],
         cwd=folder,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
         process_group=0,
     )
-    running = Deployment(f"http://127.0.0.1:{port}", folder, process)
+    running = Deployment(f"http://127.0.0.1:{port}", folder, process, request.param)
     try:
         wait_for(
             "the deployment",
@@ -237,6 +264,17 @@ def test_a_killed_reader_costs_no_request_and_rejoins(deployed: Deployment) -> N
     assert len(cut) <= load.threads, cut
     assert all("RemoteProtocolError" in what or what.startswith("502") for what in cut), cut
     assert health(victim["port"])["snapshot"]["version"] == deployed.current_version()
+    if deployed.reader_store == "oxigraph-server":  # the killed reader's engine went too
+        assert not psutil.pid_exists(victim["pid"])
+        assert engines(deployed, "reader1") == [deployed.current_version()]
+        serving = [
+            p
+            for p in psutil.process_iter(["cmdline"])
+            if "serve-read-only" in (p.info["cmdline"] or [])
+        ]
+        assert len(
+            [p for p in serving if str(deployed.folder) in " ".join(p.info["cmdline"])]
+        ) == len(READERS)
     restarted = (deployed.run / "reader1.log").read_text().rsplit("Starting gunicorn", 1)[1]
     assert "GET /sparql" in restarted, "HAProxy sent the restarted reader1 no query"
 
@@ -280,6 +318,16 @@ def test_b_a_write_moves_every_reader_to_its_version(deployed: Deployment) -> No
     assert not load.failures, load.failures[:5]
     for replica in deployed.state()["replicas"]:
         assert health(replica["port"])["snapshot"]["version"] == latest, replica["name"]
+    if deployed.reader_store == "oxigraph-server":
+        for name in READERS:  # a new engine per version; the old ones stop once unused
+            assert latest in engines(deployed, name), name
+        deadline = time.monotonic() + QUERY_TIMEOUT + 30 + 20
+        while time.monotonic() < deadline and any(
+            engines(deployed, name) != [latest] for name in READERS
+        ):
+            time.sleep(0.5)
+        left = {name: engines(deployed, name) for name in READERS}
+        assert all(found == [latest] for found in left.values()), f"{latest}: {left}"
     order = {before[:32]: 0, after[:32]: 1, latest[:32]: 2}
     for mine in load.seen:
         ranks = [order[version] for _, _, version in mine]

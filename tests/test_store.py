@@ -1,7 +1,9 @@
 """One behaviour suite for every store backend.
 
 ``oxigraph`` in memory and on disk, ``memory`` (rdflib), ``remote`` (a real
-Oxigraph server started by :mod:`tests.oxigraph_server`) and ``virtuoso`` (the
+Oxigraph server started by :mod:`tests.oxigraph_server`), ``oxigraph-server`` (the
+backend that starts its own ``oxigraph serve-read-only`` over an on-disk store) and
+``virtuoso`` (the
 remote backend over a real Virtuoso started by :mod:`tests.virtuoso_server`)
 answer the same queries: every form in every format of :mod:`partnergraph.formats` for its kind,
 parsed back and compared (solutions as sorted rows, graphs as isomorphic
@@ -49,7 +51,7 @@ CITY = BASE + "id/city/"
 LUND, LAHTI = CITY + "lund", CITY + "lahti"
 G_LUND, G_LAHTI = BASE + "graph/lund", BASE + "graph/lahti"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-BACKENDS = ["oxigraph", "oxigraph-disk", "memory", "remote", "virtuoso"]
+BACKENDS = ["oxigraph", "oxigraph-disk", "memory", "remote", "oxigraph-server", "virtuoso"]
 RESULT_FORMATS = [fmt for fmt in formats.FORMATS if fmt.kind is Kind.RESULTS]
 GRAPH_FORMATS = [fmt for fmt in formats.FORMATS if fmt.carries(Kind.GRAPH)]
 
@@ -89,6 +91,7 @@ def stores(
     disk = tmp_path_factory.mktemp("disk") / "store"
     write_store(disk, data_file)  # dropped (closed) before it is opened read-only
     remote = load({"store": "remote", "remote_endpoint": server.query_url}, environ={})
+    managed = load({"store": "oxigraph-server"}, environ={})
     opened: dict[str, Store] = {
         "oxigraph": open_store(store_spec(settings, data_file), settings),
         "oxigraph-disk": open_store(store_spec(settings, None, disk), settings),
@@ -96,6 +99,8 @@ def stores(
             store_spec(load({"store": "memory"}, environ={}), data_file), settings
         ),
         "remote": open_store(store_spec(remote, data_file), remote),
+        # its own `oxigraph serve-read-only` over the on-disk store, as a replica's
+        "oxigraph-server": open_store(store_spec(managed, None, disk), managed),
     }
     yield opened
     for opened_store in opened.values():

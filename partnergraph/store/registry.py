@@ -14,6 +14,8 @@ backend        what it is
 ``remote``     any SPARQL 1.1 endpoint at ``remote_endpoint``; engines that deviate
                (Virtuoso) are corrected by :mod:`.remote_dialects`, see
                ``docs/engines.md``
+``oxigraph-    an Oxigraph server of its own per snapshot (``serve-read-only`` over
+server``       the snapshot's store), started and stopped by the serving process
 =============  =================================================================
 """
 
@@ -38,6 +40,9 @@ class Backend:
         writable: the write path can change it (the embedded stores); a store that
             this program does not own is read only.
         needs: the settings it cannot be opened without.
+        per_snapshot: each snapshot has its own engine, opened when the snapshot is
+            served and closed once no request can still use it; False: one engine
+            serves whatever snapshot is current (a remote endpoint someone loads).
     """
 
     name: str
@@ -46,6 +51,7 @@ class Backend:
     in_process: bool
     writable: bool
     needs: tuple[str, ...] = ()
+    per_snapshot: bool = False
 
 
 #: Every backend, by name.
@@ -73,6 +79,14 @@ BACKENDS: Final = {
             in_process=False,
             writable=False,
             needs=("remote_endpoint",),
+        ),
+        Backend(
+            "oxigraph-server",
+            "an Oxigraph server per snapshot, started by partnergraph",
+            "partnergraph.store.oxigraph_server:OxigraphServerStore",
+            in_process=False,
+            writable=False,
+            per_snapshot=True,
         ),
     )
 }

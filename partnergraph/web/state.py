@@ -148,23 +148,25 @@ class Served:
         """The current state, after moving to the snapshot ``current`` names if it
         changed (one ``stat`` per call when it did not)."""
         stamp = self._stamp()
-        if stamp == self._seen or not self._switching.acquire(blocking=False):
+        if stamp == self._seen:
             return self.current
-        try:
-            self._seen = stamp
-            named = snapshots.current(self.settings)
-            if named is None:
-                log.error("%s names no complete snapshot; serving the last one", self._pointer)
-            elif named.version != self.current.version:
-                self.switch(named)
-        finally:
-            self._switching.release()
+        # A request that arrives while another moves waits for it (a few ms, or the
+        # start of an engine): nothing that begins after a write answers from before it.
+        with self._switching:
+            if stamp != self._seen:
+                named = snapshots.current(self.settings)
+                if named is None:
+                    log.error("%s names no complete snapshot; serving the last one", self._pointer)
+                elif named.version != self.current.version:
+                    self.switch(named)
+                self._seen = stamp  # only now: a request seeing it gets the new state
         return self.current
 
     def switch(self, snapshot: Snapshot) -> State:
         """Serve ``snapshot`` from the next request on (requests already running
         finish on the state they started with)."""
-        service = self.service.at(snapshot_spec(self.settings, snapshot), snapshot.version)
+        # from the current state's service: an engine per snapshot retires the last one
+        service = self.current.service.at(snapshot_spec(self.settings, snapshot), snapshot.version)
         self.current = self._state(snapshot, service)
         log.info("now serving snapshot %s", snapshot.version)
         return self.current
