@@ -72,13 +72,19 @@ class OxigraphServer:
     @classmethod
     @contextmanager
     def start(
-        cls, location: Path | None = None, *, union_default_graph: bool = True
+        cls,
+        location: Path | None = None,
+        *,
+        union_default_graph: bool = True,
+        timeout_s: int | None = None,
     ) -> Iterator[OxigraphServer]:
         """Run a server for the duration of the ``with`` block, then stop it.
 
         Args:
             location: a folder for an on-disk store; in memory when None.
             union_default_graph: query the union of all graphs by default.
+            timeout_s: the engine's own time limit on a query (``--timeout-s``, whole
+                seconds); none when None.
         """
         port = free_port()
         command = [str(oxigraph_binary()), "serve", "--bind", f"127.0.0.1:{port}"]
@@ -86,6 +92,8 @@ class OxigraphServer:
             command += ["--location", str(location)]
         if union_default_graph:
             command.append("--union-default-graph")
+        if timeout_s is not None:
+            command += ["--timeout-s", str(timeout_s)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         server = cls(f"http://127.0.0.1:{port}", process)
         try:

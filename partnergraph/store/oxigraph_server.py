@@ -109,7 +109,7 @@ class OxigraphServerStore(RemoteStore):
             if hold is not None:
                 hold.release()
             raise
-        return cls(
+        store = cls(
             process,
             hold,
             endpoint,
@@ -118,6 +118,8 @@ class OxigraphServerStore(RemoteStore):
             allow_federation=settings.allow_federation,
             row_cap_link=row_cap_link(settings),
         )
+        store.learn_dialect()
+        return store
 
     def close(self) -> None:
         """Close the HTTP connections, stop the server and let the snapshot go."""

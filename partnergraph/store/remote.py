@@ -9,7 +9,11 @@ the response is read as a stream and dropped after ``row_cap + 1`` lines (or the
 byte bound); pyoxigraph then parses what was kept and writes the format the
 client asked for. A remote that answers in another format it may (JSON, XML,
 Turtle…) is read whole, within the byte bound. An engine that deviates from
-SPARQL 1.1 is corrected by its dialect (:mod:`partnergraph.store.remote_dialects`).
+SPARQL 1.1 is corrected by its dialect (:mod:`partnergraph.store.remote_dialects`),
+which also sets the engine's own time limit on each request where the engine has a
+parameter for it (so that a query given up here does not keep running there) and
+recognises the partial answer of a query that limit stopped: a ``QueryTimeout``,
+never a result.
 
 Warning:
     The remote answers with untrusted bytes: every read is bounded in size and
@@ -52,6 +56,10 @@ from partnergraph.store.results import (
 )
 
 _LINE_BASED = {"text/tab-separated-values", "application/n-triples"}
+#: Seconds the engine has to answer the ``ASK {}`` that names it, when a store opens.
+PROBE_SECONDS = 5.0
+#: Bytes kept of each end of a response for what an engine says there.
+_ENDS = 4096
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ class RemoteStore:
         self.allow_federation = allow_federation
         self.row_cap_link = row_cap_link
         self.client = httpx.Client(timeout=timeout, follow_redirects=True)
-        self.dialect: Dialect | None = None  # known from the first answer's headers
+        self.dialect: Dialect | None = None  # known from ASK {} at open, or the first answer
 
     @classmethod
     def spec(
@@ -126,7 +134,25 @@ class RemoteStore:
         )
         if settings.remote_update_endpoint and spec.data_file is not None:
             remote.replace(ox.parse(path=str(spec.data_file), format=ox.RdfFormat.N_QUADS))
+        remote.learn_dialect()
         return remote
+
+    def learn_dialect(self) -> None:
+        """Learn the engine from its answer to ``ASK {}``, so that the first real query
+        is already sent in its dialect (with its time limit). An endpoint that does not
+        answer now is learnt from its first answer instead."""
+        if self.dialect is not None:
+            return
+        try:
+            response = self.client.post(
+                self.endpoint,
+                data={"query": "ASK {}"},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=min(PROBE_SECONDS, self.timeout),
+            )
+        except httpx.HTTPError:
+            return
+        self.dialect = dialect_of(response.headers)
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -189,7 +215,8 @@ class RemoteStore:
             QuerySyntaxError: the remote answered 400 (its message, with line and
                 column where it gives them).
             QueryRejected: ``SERVICE`` while federation is off.
-            QueryTimeout: the remote took longer than the timeout.
+            QueryTimeout: the remote took longer than the timeout, or its own time
+                limit stopped the query (its partial answer is not passed on).
             QueryOutOfMemory: a response larger than the byte bound that cannot
                 be cut at a line.
             StoreUnavailable: the remote cannot be reached, answers 5xx or
@@ -250,6 +277,7 @@ class RemoteStore:
             "query": prologue + dialect.query_text(text, dataset_named),
             "default-graph-uri": list(defaults),
             "named-graph-uri": list(named),
+            **dialect.limit_parameters(self.timeout),
         }
         headers = {"Accept": dialect.accept[request.form]}
         try:
@@ -260,10 +288,13 @@ class RemoteStore:
                 self.dialect = dialect
                 media_type = response.headers.get("content-type", "").split(";")[0].strip()
                 if response.status_code != 200:
-                    message = _read_some(response.iter_bytes(), 4096)
+                    start, ending = self._read_ends(response.iter_bytes(), deadline)
+                    _check_not_stopped(dialect, response.headers, ending)
+                    message = start.decode("utf-8", errors="replace")
                     raise dialect.refusal(response.status_code, message, text, prologue.count("\n"))
                 lines = request.row_cap + 2 if media_type in _LINE_BASED else None
                 body = self._read(response.iter_bytes(), media_type, lines, deadline)
+                _check_not_stopped(dialect, response.headers, body.data[-_ENDS:])
                 cut = body.cut or dialect.cut_by_engine(response.headers)
                 return _Body(dialect.repair(body.data, media_type), media_type, cut)
         except httpx.TimeoutException as exc:
@@ -293,21 +324,37 @@ class RemoteStore:
                 return _Body(bytes(kept[:end]), media_type, True)
         return _Body(bytes(kept), media_type, False)
 
+    def _read_ends(self, chunks: Iterator[bytes], deadline: float) -> tuple[bytes, bytes]:
+        """The first and the last ``_ENDS`` bytes of a response read to its end (or to
+        the byte bound or the deadline): an engine may put why it failed at the end."""
+        start, ending = bytearray(), b""
+        seen = 0
+        for chunk in chunks:
+            if len(start) < _ENDS:
+                start += chunk[: _ENDS - len(start)]
+            ending = (ending + chunk)[-_ENDS:]
+            seen += len(chunk)
+            if seen > self.max_bytes or time.monotonic() > deadline:
+                break
+        return bytes(start), ending
+
+
+def _check_not_stopped(dialect: Dialect, headers: httpx.Headers, ending: bytes) -> None:
+    """Raise :class:`QueryTimeout` when the engine says its own time limit stopped the
+    query: what it answered is partial (the row cap announces a cut; this is not one)."""
+    words = dialect.stopped_by_engine(headers, ending)
+    if words is not None:
+        raise QueryTimeout(
+            f"the remote endpoint stopped the query at its own time limit ({words}); "
+            "its partial answer is not passed on"
+        )
+
 
 def _first_lines(data: bytes, count: int) -> bytes:
     end = -1
     for _ in range(count):
         end = data.index(b"\n", end + 1)
     return data[: end + 1]
-
-
-def _read_some(chunks: Iterator[bytes], limit: int) -> str:
-    kept = bytearray()
-    for chunk in chunks:
-        kept += chunk
-        if len(kept) >= limit:
-            break
-    return kept[:limit].decode("utf-8", errors="replace")
 
 
 def _solutions(body: _Body) -> ox.QuerySolutions:
