@@ -28,6 +28,8 @@ from pathlib import Path
 
 import httpx
 
+from .processes import stop
+
 
 def oxigraph_binary() -> Path:
     """The ``oxigraph`` executable of the running virtual environment."""
@@ -100,12 +102,7 @@ class OxigraphServer:
             server.wait_until_ready()
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+            stop(process, grace=10)
             if process.stderr is not None:
                 process.stderr.close()
 

@@ -28,7 +28,8 @@ from partnergraph.web.protocol import DISCARD_BYTES
 
 from .oxigraph_server import free_port
 from .paths import ROOT
-from .webapp import server_environment, stop, wait_until_up
+from .processes import stop
+from .webapp import server_environment, wait_until_up
 
 LIMIT = 2000
 #: More than gunicorn skips by itself (64 KiB), less than the app throws away.

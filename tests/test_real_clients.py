@@ -42,7 +42,8 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, Unauthorized
 
 from .oxigraph_server import free_port
 from .paths import BASE, ROOT
-from .webapp import WEB, server_environment, stop, wait_until_up
+from .processes import stop
+from .webapp import WEB, server_environment, wait_until_up
 
 SCHEMA = Namespace("https://schema.org/")
 CITIES = "SELECT ?city WHERE { ?city a <https://schema.org/City> } ORDER BY ?city"

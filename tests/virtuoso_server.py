@@ -35,6 +35,7 @@ import httpx
 import pytest
 
 from .oxigraph_server import free_port
+from .processes import stop
 
 SERVER, ISQL = "virtuoso-t", "isql-vt"
 
@@ -180,12 +181,7 @@ class VirtuosoServer:
             server.wait_until_ready()
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+            stop(process, grace=15)
 
     def wait_until_ready(self, timeout: float = 60.0) -> None:
         """Poll ``/sparql`` until it answers (a new database takes a few seconds).

@@ -88,16 +88,6 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes] | None = None) -> N
     raise RuntimeError(f"nothing answered at {url}")
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a server process started by a test, and wait for it."""
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @contextmanager
 def web_app(backend: str, output_dir: Path, **overrides: Any) -> Iterator[Flask]:
     """An app on ``backend`` over the fixture graph; its query service closed after.
