@@ -39,6 +39,7 @@ import math
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -189,7 +190,8 @@ def deploy(settings: Settings, options: DeployOptions) -> int:
         for replica in running:
             _wait_ready(replica, folder)
         proxy = _spawn([binary, "-db", "-f", str(config)], folder / "haproxy.log")
-        _write_state(folder, options, proxy, running)
+        _wait_listening(proxy, options, folder)
+        _write_state(folder, options, proxy, running)  # written once it all answers
         where = (options.host, options.port, options.readers)
         log.info("serving on http://%s:%d/ (%d readers, one writer)", *where)
         return _watch(stop, proxy, running, options, folder)
@@ -292,6 +294,24 @@ def _wait_ready(replica: Replica, folder: Path) -> None:
     raise ConfigurationError(
         f"replica {replica.name} did not become ready on port {replica.port} "
         f"(see {folder / (replica.name + '.log')})"
+    )
+
+
+def _wait_listening(proxy: subprocess.Popen[bytes], options: DeployOptions, folder: Path) -> None:
+    """Return once HAProxy accepts connections on its port.
+
+    Raises:
+        ConfigurationError: it exited, or did not listen within ``START_SECONDS``.
+    """
+    wildcard = ("", "0.0.0.0", "::")  # noqa: S104 - an address to connect to, not to bind
+    host = "127.0.0.1" if options.host in wildcard else options.host
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline and proxy.poll() is None:
+        with contextlib.suppress(OSError), socket.create_connection((host, options.port), 1):
+            return
+        time.sleep(0.05)
+    raise ConfigurationError(
+        f"haproxy did not listen on {options.host}:{options.port} (see {folder / 'haproxy.log'})"
     )
 
 

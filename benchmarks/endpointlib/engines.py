@@ -40,9 +40,11 @@ class Engine:
     launched: float = 0.0
     deadline: float = 0.0
     store: Path | None = None  # the on-disk store's folder, if any
+    form: bool = False  # queries sent as a form (see :class:`.client.Client`)
+    vary: bool = True  # cold workload: False sends the texts as written (no variants)
 
     def client(self, timeout: float) -> Client:
-        return Client(self.port, self.path, timeout)
+        return Client(self.port, self.path, timeout, self.form)
 
     def tree(self) -> list[psutil.Process]:
         """The server's processes (children included)."""
@@ -93,7 +95,7 @@ class Engine:
 
 
 def launch(
-    command: list[str], log: Path, env: dict[str, str] | None = None
+    command: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.Popen[bytes]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
@@ -102,7 +104,7 @@ def launch(
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             start_new_session=True,  # its own process group: stopped as a whole
         )

@@ -15,6 +15,7 @@ import contextlib
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +65,19 @@ def role(process: psutil.Process, root: int, gunicorn: bool) -> str:
 
 def by_role(engine: Engine) -> dict[str, dict[str, float]]:
     """The engine's processes now: per role, how many and their RSS and PSS in MB."""
-    roles: dict[str, dict[str, float]] = {}
     root = engine.process.pid if engine.process is not None else -1
-    for process in engine.tree():
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            name = role(process, root, engine.name.startswith("pg-"))
+    pg = engine.name.startswith("pg-")
+    return summed_by_role((role(process, root, pg), process) for process in engine.tree())
+
+
+def summed_by_role(
+    processes: Iterable[tuple[str, psutil.Process]],
+) -> dict[str, dict[str, float]]:
+    """Per role name: how many of ``processes`` and their RSS and PSS in MB (a process
+    that ended meanwhile, or cannot be read, is left out)."""
+    roles: dict[str, dict[str, float]] = {}
+    for name, process in processes:
+        with contextlib.suppress(psutil.Error):
             rss, pss = process_memory(process)
             entry = roles.setdefault(name, {"processes": 0, "rss_mb": 0.0, "pss_mb": 0.0})
             entry["processes"] += 1

@@ -61,6 +61,8 @@ class Target:
     start_at: float
     deadline: float
     timeout: float
+    form: bool = False  # queries sent as a form (see :class:`.client.Client`)
+    vary: bool = True  # False: the mix's texts as written (an engine that refuses variants)
 
 
 def busy_cpu_seconds() -> float:
@@ -73,7 +75,7 @@ def _wait_for_start(target: Target) -> Client:
     now = time.monotonic()
     if target.start_at > now:
         time.sleep(target.start_at - now)
-    return Client(target.port, target.path, target.timeout)
+    return Client(target.port, target.path, target.timeout, target.form)
 
 
 def _send(client: Client, query: Query) -> tuple[bool, float, bool]:
@@ -96,7 +98,7 @@ def _cold_client(target: Target, results: Any, offset: int, first: int) -> None:
     try:
         while True:
             for query in order:
-                answered, _, hit = _send(client, variant(query, n))
+                answered, _, hit = _send(client, variant(query, n) if target.vary else query)
                 n += 1
                 tally["done" if answered else "failed"] += 1
                 tally["hits"] += hit
@@ -187,7 +189,14 @@ def window(
     results = context.Queue()
     start_at = time.monotonic() + 0.3
     target = Target(
-        engine.port, engine.path, queries, start_at, start_at + plan.seconds, plan.timeout
+        engine.port,
+        engine.path,
+        queries,
+        start_at,
+        start_at + plan.seconds,
+        plan.timeout,
+        engine.form,
+        engine.vary,
     )
     cpu_before = engine.cpu_by_role()
     busy_before = busy_cpu_seconds()
