@@ -20,14 +20,19 @@ import pyoxigraph as ox
 
 from partnergraph.terms import nt
 from partnergraph.validation.compiled.checks import rdflib_term
-from partnergraph.validation.compiled.model import ShapeSpec, UnsupportedShapes
+from partnergraph.validation.compiled.model import (
+    CopyPattern,
+    ShapeSpec,
+    SparqlConstraint,
+    UnsupportedShapes,
+)
 from partnergraph.validation.compiled.queries import (
     CHECK_FUNCTION,
     INSTANCE_PATH,
     PythonChecks,
     focus_enumeration,
 )
-from partnergraph.validation.compiled.sparql_text import FOCUS, CopyPattern, SparqlConstraint
+from partnergraph.validation.compiled.sparql_text import FOCUS
 from partnergraph.validation.findings import Finding
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple

@@ -7,14 +7,10 @@ SHACL: https://www.w3.org/TR/shacl/. :mod:`.reader` fills these from a shapes gr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from rdflib.term import Node
 
 from partnergraph.errors import PartnergraphError
-
-if TYPE_CHECKING:
-    from partnergraph.validation.compiled.sparql_text import SparqlConstraint
 
 
 class UnsupportedShapes(PartnergraphError):
@@ -27,6 +23,56 @@ class UnsupportedShapes(PartnergraphError):
         self.feature = feature
         where = f"shape {self.shape}: " if shape is not None else ""
         super().__init__(f"{where}{feature}")
+
+
+@dataclass(frozen=True, order=True)
+class CopyPattern:
+    """A widened triple pattern of a query: what to copy from the store.
+
+    Attributes:
+        triple: the pattern, e.g. ``?this ?v1 ?v2 .`` (its variables independent).
+        focus: whether ``?this`` in it stands for the focus nodes.
+    """
+
+    triple: str
+    focus: bool
+
+    def binds(self) -> str:
+        """BIND the pattern's three positions to ``?s ?p ?o``."""
+        positions = self.triple.rstrip(" .").split(" ")
+        return " ".join(f"BIND({v} AS ?{n})" for n, v in zip("spo", positions, strict=True))
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A SPARQL-based constraint, ready to run.
+
+    Attributes:
+        node: the sh:sparql node.
+        query: the query as pySHACL runs it (prefixes added, ``$PATH`` filled in).
+        prologue: the PREFIX lines pySHACL adds.
+        body: the query rewritten to run once: the focus nodes (:data:`FOCUS`) joined
+            first into its WHERE group and ``?this`` projected; empty if per focus.
+        projection: the variables the query projects, in order.
+        projects_this: whether the query itself projects ``$this``.
+        per_focus: run once per focus node (``$this`` substituted) instead of once.
+        dedupe: None, or (duplicate-sensitive aggregates) the patterns that select
+            every triple the query can match, to copy once each into a store the
+            query then runs on; empty for all triples.
+        messages: the sh:message texts of the constraint.
+        deactivated: sh:deactivated on the constraint.
+    """
+
+    node: Node
+    query: str
+    prologue: str
+    body: str
+    projection: tuple[str, ...]
+    projects_this: bool
+    per_focus: bool
+    dedupe: tuple[CopyPattern, ...] | None
+    messages: tuple[str, ...]
+    deactivated: bool
 
 
 @dataclass(frozen=True)

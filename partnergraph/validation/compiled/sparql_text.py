@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SH, XSD, Graph, Literal, Variable
@@ -26,7 +25,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from partnergraph.terms import to_oxigraph
-from partnergraph.validation.compiled.model import UnsupportedShapes
+from partnergraph.validation.compiled.model import CopyPattern, SparqlConstraint, UnsupportedShapes
 
 THIS = Variable("this")
 # The checks pySHACL 0.40 makes before it runs a SPARQL constraint (its regexes, so
@@ -59,38 +58,6 @@ REFUSED_ALGEBRA = {
 
 class SparqlUnsupported(Exception):
     """Internal: a SPARQL constraint the engine does not take."""
-
-
-@dataclass(frozen=True)
-class SparqlConstraint:
-    """A SPARQL-based constraint, ready to run.
-
-    Attributes:
-        node: the sh:sparql node.
-        query: the query as pySHACL runs it (prefixes added, ``$PATH`` filled in).
-        prologue: the PREFIX lines pySHACL adds.
-        body: the query rewritten to run once: the focus nodes (:data:`FOCUS`) joined
-            first into its WHERE group and ``?this`` projected; empty if per focus.
-        projection: the variables the query projects, in order.
-        projects_this: whether the query itself projects ``$this``.
-        per_focus: run once per focus node (``$this`` substituted) instead of once.
-        dedupe: None, or (duplicate-sensitive aggregates) the patterns that select
-            every triple the query can match, to copy once each into a store the
-            query then runs on; empty for all triples.
-        messages: the sh:message texts of the constraint.
-        deactivated: sh:deactivated on the constraint.
-    """
-
-    node: Node
-    query: str
-    prologue: str
-    body: str
-    projection: tuple[str, ...]
-    projects_this: bool
-    per_focus: bool
-    dedupe: tuple[CopyPattern, ...] | None
-    messages: tuple[str, ...]
-    deactivated: bool
 
 
 def read_sparql_constraint(
@@ -287,24 +254,6 @@ def _duplicate_sensitive(algebra: CompValue) -> bool:
         node.name in DUPLICATE_SENSITIVE and node.get("distinct") != "DISTINCT"
         for node in _nodes(algebra)
     )
-
-
-@dataclass(frozen=True, order=True)
-class CopyPattern:
-    """A widened triple pattern of a query: what to copy from the store.
-
-    Attributes:
-        triple: the pattern, e.g. ``?this ?v1 ?v2 .`` (its variables independent).
-        focus: whether ``?this`` in it stands for the focus nodes.
-    """
-
-    triple: str
-    focus: bool
-
-    def binds(self) -> str:
-        """BIND the pattern's three positions to ``?s ?p ?o``."""
-        positions = self.triple.rstrip(" .").split(" ")
-        return " ".join(f"BIND({v} AS ?{n})" for n, v in zip("spo", positions, strict=True))
 
 
 def _copy_patterns(algebra: CompValue) -> tuple[CopyPattern, ...]:
