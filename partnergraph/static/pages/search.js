@@ -82,6 +82,15 @@
       active = -1;
     }
 
+    // Escape: no answer still on its way may open the list again
+    function forget() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      asked++;
+      if (pending) pending.abort();
+      pending = null;
+    }
+
     function open() {
       if (!items.length) return;
       list.hidden = false;
@@ -198,6 +207,7 @@
           go(active);
         }
       } else if (event.key === "Escape" || event.key === "Esc") {
+        forget();
         if (!list.hidden) {
           event.preventDefault();
           close();
