@@ -41,8 +41,7 @@ from partnergraph.errors import StoreUnavailable
 from partnergraph.settings import Settings
 from partnergraph.snapshots import Hold
 from partnergraph.store.base import StoreSpec
-from partnergraph.store.remote import RemoteStore
-from partnergraph.store.results import row_cap_link
+from partnergraph.store.remote import RemoteStore, client_limits
 
 #: Seconds a started server has to answer its first query.
 START_SECONDS = 30.0
@@ -109,15 +108,7 @@ class OxigraphServerStore(RemoteStore):
             if hold is not None:
                 hold.release()
             raise
-        store = cls(
-            process,
-            hold,
-            endpoint,
-            timeout=settings.query_timeout,
-            max_bytes=settings.query_memory_mb * 2**20,
-            allow_federation=settings.allow_federation,
-            row_cap_link=row_cap_link(settings),
-        )
+        store = cls(process, hold, endpoint, **client_limits(settings))
         store.learn_dialect()
         return store
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -127,10 +128,7 @@ class RemoteStore:
         remote = cls(
             spec.endpoint or settings.remote_endpoint,
             update_endpoint=settings.remote_update_endpoint or None,
-            timeout=settings.query_timeout,
-            max_bytes=settings.query_memory_mb * 2**20,
-            allow_federation=settings.allow_federation,
-            row_cap_link=row_cap_link(settings),
+            **client_limits(settings),
         )
         if settings.remote_update_endpoint and spec.data_file is not None:
             remote.replace(ox.parse(path=str(spec.data_file), format=ox.RdfFormat.N_QUADS))
@@ -337,6 +335,17 @@ class RemoteStore:
             if seen > self.max_bytes or time.monotonic() > deadline:
                 break
         return bytes(start), ending
+
+
+def client_limits(settings: Settings) -> dict[str, Any]:
+    """The limits of ``settings`` a :class:`RemoteStore` enforces, as its keyword
+    arguments (every backend that queries over HTTP opens its store with these)."""
+    return {
+        "timeout": settings.query_timeout,
+        "max_bytes": settings.query_memory_mb * 2**20,
+        "allow_federation": settings.allow_federation,
+        "row_cap_link": row_cap_link(settings),
+    }
 
 
 def _check_not_stopped(dialect: Dialect, headers: httpx.Headers, ending: bytes) -> None:
