@@ -129,7 +129,8 @@ def _read_loop(base: str, reader: int, done: threading.Event, out: Outcomes) -> 
                     continue
                 if answer.status_code != 200:
                     with out.lock:
-                        out.errors.append(f"reader {reader}, {path}: {answer.status_code}")
+                        said = answer.text[:300]  # what the server said, for the next reader
+                        out.errors.append(f"reader {reader}, {path}: {answer.status_code} {said}")
                     continue
                 if path == "/sparql":
                     seen.append(version_of(answer.headers["ETag"]))
