@@ -50,7 +50,7 @@ from partnergraph.settings import load
 from partnergraph.snapshots import Snapshot
 from server import create_app
 from tests.oxigraph_server import OxigraphServer
-from tests.virtuoso_server import VirtuosoServer
+from tests.virtuoso_server import started
 
 TARGET_MS = 300.0
 ENGINES = ("embedded", "oxigraph-server", "virtuoso")
@@ -147,7 +147,7 @@ def _app(engine: str, values: dict[str, Any], made: Snapshot) -> Iterator[Flask]
             config.update(store="remote", remote_endpoint=server.query_url)
         elif engine == "virtuoso":
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="virtuoso-"))
-            virtuoso = stack.enter_context(VirtuosoServer.start(Path(folder)))
+            virtuoso = stack.enter_context(started(Path(folder)))
             _loaded("Virtuoso", lambda: virtuoso.load_nquads(made.data_file))
             config.update(store="remote", remote_endpoint=virtuoso.query_url)
         app = create_app(config)

@@ -198,12 +198,12 @@ def run_engine(
         direct: tuple[int, str, bool] | None = None
         if engine == "virtuoso":
             sys.path.insert(0, str(ROOT))
-            from tests.virtuoso_server import VirtuosoServer
+            from tests.virtuoso_server import started as virtuoso_started
 
             folder = work / "virtuoso"
             shutil.rmtree(folder, ignore_errors=True)
             server = stack.enter_context(
-                VirtuosoServer.start(
+                virtuoso_started(
                     folder,
                     max_query_execution_time=int(args.request_timeout),
                     max_query_cost_estimation_time=0,  # as docs/engines.md advises

@@ -145,6 +145,7 @@ class QueryService:
         store: Store | None = None,
         pool: WorkerPool | None = None,
         cache: ResultCache | None = None,
+        engines: _Engines | None = None,
     ) -> None:
         self.settings = settings
         self.spec = spec
@@ -154,6 +155,9 @@ class QueryService:
         self._pool = None if store is not None else pool or WorkerPool(spec, settings)
         self._cache = cache
         self._count: int | None = None
+        self._engines = engines or _Engines()
+        if store is not None:
+            self._engines.add(store)
 
     def at(self, spec: StoreSpec, version: str) -> QueryService:
         """The service of another snapshot, sharing this one's workers and cache.
@@ -164,8 +168,8 @@ class QueryService:
             self._pool.spec = spec
         store = self._store
         if store is not None and spec != self.spec and backend(spec.backend).per_snapshot:
-            store = open_store(spec, self.settings)  # before the old one goes: no gap
-            _retire(self._store, self.settings.request_timeout)
+            before, store = store, open_store(spec, self.settings)  # no gap between them
+            self._engines.retire(before, self.settings.request_timeout)
         return QueryService(
             self.settings,
             spec,
@@ -173,6 +177,7 @@ class QueryService:
             store=store,
             pool=self._pool,
             cache=self._cache,
+            engines=self._engines,
         )
 
     def run(self, request: QueryRequest, fmt: Format, client: str | None = None) -> QueryResult:
@@ -348,9 +353,7 @@ class QueryService:
             self._pool.close()
         if self._cache is not None:
             self._cache.close()
-        close = getattr(self._store, "close", None)
-        if callable(close):
-            close()
+        self._engines.close_all()
 
 
 def open_query_service(settings: Settings, snapshot: Snapshot) -> QueryService:
@@ -375,14 +378,43 @@ def open_query_service(settings: Settings, snapshot: Snapshot) -> QueryService:
     return QueryService(settings, spec, version=snapshot.version, cache=cache)
 
 
-def _retire(store: Store | None, after: float) -> None:
-    """Close ``store`` (an engine of an earlier snapshot) ``after`` seconds from now,
-    when no request that began on it can still be running."""
-    close = getattr(store, "close", None)
-    if callable(close):
-        timer = threading.Timer(after, close)
+class _Engines:
+    """The stores a service and the services :meth:`QueryService.at` made from it have
+    open, when their queries go to an engine (one per snapshot with a per-snapshot
+    backend): closed when retired, or all with the service."""
+
+    def __init__(self) -> None:
+        self._open: list[Store] = []
+        self._lock = threading.Lock()
+
+    def add(self, store: Store) -> None:
+        with self._lock:
+            if not any(store is found for found in self._open):
+                self._open.append(store)
+
+    def retire(self, store: Store, after: float) -> None:
+        """Close ``store`` (an engine of an earlier snapshot) ``after`` seconds from now,
+        when no request that began on it can still be running."""
+        timer = threading.Timer(after, self.close, (store,))
         timer.daemon = True
         timer.start()
+
+    def close(self, store: Store) -> None:
+        with self._lock:
+            if not any(store is found for found in self._open):
+                return  # closed already (with the service)
+            self._open = [found for found in self._open if found is not store]
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
+
+    def close_all(self) -> None:
+        with self._lock:
+            stores, self._open = self._open, []
+        for store in stores:
+            close = getattr(store, "close", None)
+            if callable(close):
+                close()
 
 
 def snapshot_spec(settings: Settings, snapshot: Snapshot) -> StoreSpec:

@@ -161,6 +161,15 @@ class Settings:
         "Seconds a query may run. Past it the worker process running it is killed (its "
         "CPU released) and the client gets a 503 that says so.",
     )
+    version_wait: float = _setting(
+        10.0,
+        "Seconds a request that arrives while its server moves to a new version (after a "
+        "write, or `partnergraph switch`) waits for the move. Past it the request is "
+        "answered from the version before (its ETag says which), and the server moves as "
+        "soon as the new version's store is open. Moves take milliseconds on the embedded "
+        "store and seconds where each version starts an engine (oxigraph-server, "
+        "virtuoso-server). 0: never wait.",
+    )
     row_cap: int = _setting(
         10000,
         "The most solutions (or triples) one query returns. A result cut by it says so "
@@ -251,9 +260,10 @@ class Settings:
 
     @property
     def request_timeout(self) -> float:
-        """The longest one request may run: ``query_timeout`` for its queries and
-        ``REQUEST_GRACE`` seconds for the rest (a page runs several small queries)."""
-        return self.query_timeout + REQUEST_GRACE
+        """The longest one request may run: ``version_wait`` for its server to move to
+        a new version, ``query_timeout`` for its queries and ``REQUEST_GRACE`` seconds
+        for the rest (a page runs several small queries)."""
+        return self.version_wait + self.query_timeout + REQUEST_GRACE
 
     def __post_init__(self) -> None:
         self._resolve_paths()
@@ -294,8 +304,9 @@ class Settings:
         ):
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"{name} must be positive, got {getattr(self, name)}")
-        if self.cache_mb < 0:
-            raise ConfigurationError(f"cache_mb must be 0 or more, got {self.cache_mb}")
+        for name in ("cache_mb", "version_wait"):
+            if getattr(self, name) < 0:
+                raise ConfigurationError(f"{name} must be 0 or more, got {getattr(self, name)}")
         for name in ("publisher_url", "licence", "map_tiles"):
             value = getattr(self, name)
             if value and not value.startswith(("https://", "http://")):

@@ -1,12 +1,13 @@
 """``partnergraph deploy``: HAProxy, two read replicas and a writer, run from a copy of the
 project on loopback ports, under load from client threads; the readers on the embedded
 snapshots, then each over an Oxigraph server of its own (``--reader-store
-oxigraph-server``).
+oxigraph-server``), then each over a Virtuoso of its own (``--reader-store
+virtuoso-server``: skipped where Virtuoso is not installed).
 
 A reader killed with SIGKILL costs no failed request and is started again on the
 current version; a write through HAProxy lands on the writer, and afterwards every
 replica serves the new version, while no client ever sees a version older than one
-it saw before. Over Oxigraph server, each reader runs one engine, over the snapshot it
+it saw before. Over an engine, each reader runs one engine, over the snapshot it
 serves: a write gives every reader a new engine, and the old one stops once no request
 can still use it.
 """
@@ -32,6 +33,7 @@ import psutil
 import pytest
 
 from .served import copy_project
+from .virtuoso_server import installed
 from .webapp import ENV_PREFIX
 
 pytestmark = pytest.mark.slow
@@ -106,16 +108,39 @@ def free_ports(count: int) -> int:
     raise RuntimeError("no free block of ports")
 
 
+def engine_version(line: list[str]) -> tuple[Path, str] | None:
+    """The folder an engine's command line names (under the project copy), and the
+    version it serves: an Oxigraph server reads the snapshot's store, a Virtuoso's
+    database folder is named after the snapshot it was loaded from."""
+    if "serve-read-only" in line:
+        store = Path(line[line.index("--location") + 1])
+        return store, store.parent.name
+    if "+configfile" in line:
+        ini = Path(line[line.index("+configfile") + 1])
+        return ini, ini.parent.name.split("-")[2]
+    return None
+
+
 def engines(deployed: Deployment, name: str) -> list[str]:
-    """The versions whose store an Oxigraph server of replica ``name`` reads (its
-    process tree); empty for a replica on the embedded snapshots."""
+    """The versions the engines of replica ``name`` serve (its process tree); empty
+    for a replica on the embedded snapshots."""
     root = psutil.Process(deployed.replica(name)["pid"])
     found = []
     for process in [root, *root.children(recursive=True)]:
         with contextlib.suppress(psutil.NoSuchProcess):
-            line = process.cmdline()
-            if "serve-read-only" in line:
-                found.append(Path(line[line.index("--location") + 1]).parent.name)
+            served = engine_version(process.cmdline())
+            if served is not None:
+                found.append(served[1])
+    return sorted(found)
+
+
+def all_engines(deployed: Deployment) -> list[str]:
+    """The versions served by every engine of the deployment on this machine."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        served = engine_version(process.info["cmdline"] or [])
+        if served is not None and served[0].is_relative_to(deployed.folder):
+            found.append(served[1])
     return sorted(found)
 
 
@@ -152,10 +177,12 @@ def command(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server", "virtuoso-server"])
 def deployed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Deployment]:
+    if request.param == "virtuoso-server":
+        installed()
     folder = copy_project(tmp_path_factory.mktemp("deploy") / "project")
     port = free_ports(4)
     env = {key: value for key, value in os.environ.items() if not key.startswith(ENV_PREFIX)}
@@ -264,17 +291,10 @@ def test_a_killed_reader_costs_no_request_and_rejoins(deployed: Deployment) -> N
     assert len(cut) <= load.threads, cut
     assert all("RemoteProtocolError" in what or what.startswith("502") for what in cut), cut
     assert health(victim["port"])["snapshot"]["version"] == deployed.current_version()
-    if deployed.reader_store == "oxigraph-server":  # the killed reader's engine went too
+    if deployed.reader_store != "embedded":  # the killed reader's engine went too
         assert not psutil.pid_exists(victim["pid"])
         assert engines(deployed, "reader1") == [deployed.current_version()]
-        serving = [
-            p
-            for p in psutil.process_iter(["cmdline"])
-            if "serve-read-only" in (p.info["cmdline"] or [])
-        ]
-        assert len(
-            [p for p in serving if str(deployed.folder) in " ".join(p.info["cmdline"])]
-        ) == len(READERS)
+        assert all_engines(deployed) == [deployed.current_version()] * len(READERS)
     restarted = (deployed.run / "reader1.log").read_text().rsplit("Starting gunicorn", 1)[1]
     assert "GET /sparql" in restarted, "HAProxy sent the restarted reader1 no query"
 
@@ -318,7 +338,7 @@ def test_b_a_write_moves_every_reader_to_its_version(deployed: Deployment) -> No
     assert not load.failures, load.failures[:5]
     for replica in deployed.state()["replicas"]:
         assert health(replica["port"])["snapshot"]["version"] == latest, replica["name"]
-    if deployed.reader_store == "oxigraph-server":
+    if deployed.reader_store != "embedded":
         for name in READERS:  # a new engine per version; the old ones stop once unused
             assert latest in engines(deployed, name), name
         deadline = time.monotonic() + QUERY_TIMEOUT + 30 + 20

@@ -27,7 +27,7 @@ from partnergraph.store.remote import RemoteStore
 from partnergraph.store.remote_dialects import OXIGRAPH_SERVER, VIRTUOSO, Dialect
 
 from .oxigraph_server import OxigraphServer
-from .virtuoso_server import VirtuosoServer
+from .virtuoso_server import VirtuosoServer, started
 
 #: Triples loaded: enough for a three-way cross join (2.7e10 solutions) to take hours.
 TRIPLES = 3000
@@ -198,7 +198,7 @@ def test_without_timeout_s_oxigraph_server_runs_an_abandoned_query_on(data_file:
 @pytest.fixture(scope="module")
 def virtuoso(data_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
     folder = tmp_path_factory.mktemp("virtuoso")
-    with VirtuosoServer.start(
+    with started(
         folder, max_query_execution_time=VIRTUOSO_MAX_S, max_query_cost_estimation_time=0
     ) as running:
         running.load_nquads(data_file)

@@ -45,7 +45,7 @@ from partnergraph.terms import rdflib_graph
 from .oxigraph_server import OxigraphServer, free_port
 from .paths import BASE
 from .store_data import QUADS, TRIPLES, write_nquads
-from .virtuoso_server import VirtuosoServer
+from .virtuoso_server import VirtuosoServer, started
 
 CITY = BASE + "id/city/"
 LUND, LAHTI = CITY + "lund", CITY + "lahti"
@@ -76,7 +76,7 @@ def server(data_file: Path) -> Iterator[OxigraphServer]:
 
 @pytest.fixture(scope="module")
 def virtuoso(data_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
-    with VirtuosoServer.start(tmp_path_factory.mktemp("virtuoso")) as running:
+    with started(tmp_path_factory.mktemp("virtuoso")) as running:
         running.load_nquads(data_file)
         yield running
 
@@ -734,7 +734,7 @@ def test_virtuoso_result_set_max_rows(data_file: Path, tmp_path: Path, settings:
     """Its own cap: a SELECT cut by it says so (X-SPARQL-MaxRows) and the row cap is
     announced; a CONSTRUCT is cut without a word, so ResultSetMaxRows must be above
     row_cap (docs/engines.md)."""
-    with VirtuosoServer.start(tmp_path / "virtuoso", result_set_max_rows=4) as small:
+    with started(tmp_path / "virtuoso", result_set_max_rows=4) as small:
         small.load_nquads(data_file)
         store = RemoteStore(small.query_url, row_cap_link=row_cap_link(settings))
         result = store.query(select(LABELS), json_format())

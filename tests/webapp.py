@@ -28,7 +28,7 @@ from server import create_app
 
 from .oxigraph_server import OxigraphServer
 from .paths import DATA
-from .virtuoso_server import VirtuosoServer
+from .virtuoso_server import VirtuosoServer, started
 
 WEB = DATA / "web"
 BACKENDS = ("oxigraph", "memory", "remote")
@@ -133,7 +133,7 @@ def _virtuoso(values: Mapping[str, Any]) -> Iterator[VirtuosoServer]:
     made, _ = snapshot(load({**values, "store": "oxigraph"}, environ={}))
     with (
         tempfile.TemporaryDirectory(prefix="virtuoso-") as folder,
-        VirtuosoServer.start(Path(folder), max_query_cost_estimation_time=0) as server,
+        started(Path(folder), max_query_cost_estimation_time=0) as server,
     ):
         server.load_nquads(made.data_file)
         yield server

@@ -16,6 +16,8 @@ backend        what it is
                ``docs/engines.md``
 ``oxigraph-    an Oxigraph server of its own per snapshot (``serve-read-only`` over
 server``       the snapshot's store), started and stopped by the serving process
+``virtuoso-    a Virtuoso of its own per snapshot (a new database, bulk-loaded with
+server``       the snapshot's N-Quads), started and stopped by the serving process
 =============  =================================================================
 """
 
@@ -84,6 +86,14 @@ BACKENDS: Final = {
             "oxigraph-server",
             "an Oxigraph server per snapshot, started by partnergraph",
             "partnergraph.store.oxigraph_server:OxigraphServerStore",
+            in_process=False,
+            writable=False,
+            per_snapshot=True,
+        ),
+        Backend(
+            "virtuoso-server",
+            "a Virtuoso per snapshot, started and loaded by partnergraph",
+            "partnergraph.store.virtuoso_server:VirtuosoServerStore",
             in_process=False,
             writable=False,
             per_snapshot=True,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 EXTENSION = "partnergraph"
 #: Where a request keeps the state it started with.
 _CHOSEN = "partnergraph_state"
+#: Seconds before a move to a new version that failed is tried again.
+RETRY_SECONDS = 10.0
 
 T = TypeVar("T")
 
@@ -100,6 +103,23 @@ class State:
         return Graph().parse(self.snapshot.shapes_file, format="turtle")
 
 
+@dataclass
+class _Move:
+    """A move to the snapshot ``current`` names, made by a thread of its own.
+
+    Attributes:
+        stamp: the pointer's stamp that started it.
+        done: set when it ended, moved or not.
+        failed: it raised (the reason is logged).
+        ended: when it ended (``time.monotonic``).
+    """
+
+    stamp: tuple[int, int, int] | None
+    done: threading.Event = field(default_factory=threading.Event)
+    failed: bool = False
+    ended: float = 0.0
+
+
 class Served:
     """What an app serves: the current :class:`State`, following ``current``.
 
@@ -128,7 +148,8 @@ class Served:
         self.queries = queries
         self._pointer = snapshots.folder(settings) / snapshots.CURRENT
         self._seen = self._stamp()
-        self._switching = threading.Lock()
+        self._moving_lock = threading.Lock()
+        self._moving: _Move | None = None
         self.current = self._state(snapshot, service)
 
     def _state(self, snapshot: Snapshot, service: QueryService) -> State:
@@ -144,23 +165,63 @@ class Served:
             return None
         return found.st_ino, found.st_mtime_ns, found.st_size
 
-    def follow(self) -> State:
+    def follow(self, wait: bool = True) -> State:
         """The current state, after moving to the snapshot ``current`` names if it
-        changed (one ``stat`` per call when it did not)."""
+        changed (one ``stat`` per call when it did not).
+
+        The move is made by a thread of its own (opening the new version's store may
+        start an engine and load it); a request that arrives meanwhile waits for it
+        up to ``version_wait`` seconds, so that what begins after a write answers
+        from it, and past that is answered from the version before. A move that
+        fails is logged and tried again :data:`RETRY_SECONDS` later, the version
+        before served meanwhile.
+        """
         stamp = self._stamp()
         if stamp == self._seen:
             return self.current
-        # A request that arrives while another moves waits for it (a few ms, or the
-        # start of an engine): nothing that begins after a write answers from before it.
-        with self._switching:
-            if stamp != self._seen:
-                named = snapshots.current(self.settings)
-                if named is None:
-                    log.error("%s names no complete snapshot; serving the last one", self._pointer)
-                elif named.version != self.current.version:
-                    self.switch(named)
-                self._seen = stamp  # only now: a request seeing it gets the new state
+        move = self._move(stamp)
+        if move is not None:
+            move.done.wait(self.settings.version_wait)
         return self.current
+
+    def _move(self, stamp: tuple[int, int, int] | None) -> _Move | None:
+        """The move under way, or one started now for ``stamp``; None while the last
+        move for it failed less than :data:`RETRY_SECONDS` ago."""
+        with self._moving_lock:
+            moving = self._moving
+            if moving is not None and not moving.done.is_set():
+                return moving
+            if (
+                moving is not None
+                and moving.stamp == stamp
+                and moving.failed
+                and time.monotonic() - moving.ended < RETRY_SECONDS
+            ):
+                return None
+            self._moving = _Move(stamp)
+            threading.Thread(
+                target=self._make, args=(self._moving,), name="version-move", daemon=True
+            ).start()
+            return self._moving
+
+    def _make(self, move: _Move) -> None:
+        try:
+            named = snapshots.current(self.settings)
+            if named is None:
+                log.error("%s names no complete snapshot; serving the last one", self._pointer)
+            elif named.version != self.current.version:
+                self.switch(named)
+            self._seen = move.stamp  # only now: a request seeing it gets the new state
+        except Exception:
+            move.failed = True
+            log.exception(
+                "could not move to the new version; serving %s, trying again in %g s",
+                self.current.version,
+                RETRY_SECONDS,
+            )
+        finally:
+            move.ended = time.monotonic()
+            move.done.set()
 
     def switch(self, snapshot: Snapshot) -> State:
         """Serve ``snapshot`` from the next request on (requests already running
@@ -184,9 +245,14 @@ def served(app: Flask | None = None) -> Served:
     return found
 
 
-def state(app: Flask | None = None) -> State:
+def state(app: Flask | None = None, wait: bool = True) -> State:
     """The state of the current request (chosen when it first asks, then kept), or
     the current state of ``app`` outside a request.
+
+    Args:
+        app: the app (the current one when omitted).
+        wait: whether the request waits for a move to a new version under way
+            (:meth:`Served.follow`).
 
     Raises:
         RuntimeError: the app was not made by ``create_app``.
@@ -194,7 +260,7 @@ def state(app: Flask | None = None) -> State:
     if app is None and has_request_context():
         chosen = g.get(_CHOSEN)
         if chosen is None:
-            chosen = served().follow()
+            chosen = served().follow(wait)
             setattr(g, _CHOSEN, chosen)
         return cast(State, chosen)
     return served(app).current

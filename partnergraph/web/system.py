@@ -33,9 +33,10 @@ def health() -> Response:
     """What is true now: 200 while query workers are ready, else 503, and what they hold.
 
     Every call looks at the worker processes again (a worker killed a moment ago
-    is not counted) and starts any that are missing.
+    is not counted) and starts any that are missing. A new version is moved to, but
+    not waited for: the check answers at once, with the version served now.
     """
-    current = state()
+    current = state(wait=False)
     now = current.service.health()
     response = jsonify(
         status=now.status,
