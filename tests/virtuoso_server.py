@@ -44,6 +44,7 @@ def started(
     result_set_max_rows: int = 100_000,
     max_query_execution_time: int = 30,
     max_query_cost_estimation_time: int = 400,
+    group_own_graphs: bool = True,
 ) -> Iterator[VirtuosoEngine]:
     """Run a server over a new database in ``folder`` for the ``with`` block.
 
@@ -53,6 +54,8 @@ def started(
         max_query_execution_time: seconds Virtuoso lets one query run.
         max_query_cost_estimation_time: the most seconds Virtuoso may estimate a query
             to take before it refuses to run it (400, the packaged value; 0: none).
+        group_own_graphs: make the graph group of its own graphs, as partnergraph's
+            engines have (False: as a Virtuoso someone else runs may be).
     """
     installed()
     limits = VirtuosoLimits(
@@ -60,7 +63,7 @@ def started(
         max_query_execution_time=max_query_execution_time,
         max_query_cost_estimation_time=max_query_cost_estimation_time,
     )
-    engine = VirtuosoEngine.start(folder, limits)
+    engine = VirtuosoEngine.start(folder, limits, group_own_graphs=group_own_graphs)
     try:
         yield engine
     finally:

@@ -137,20 +137,34 @@ class RemoteStore:
 
     def learn_dialect(self) -> None:
         """Learn the engine from its answer to ``ASK {}``, so that the first real query
-        is already sent in its dialect (with its time limit). An endpoint that does not
-        answer now is learnt from its first answer instead."""
+        is already sent in its dialect (with its time limit), and let the dialect ask
+        the engine what it has (:meth:`Dialect.probed`). An endpoint that does not
+        answer now is learnt from its first answer instead, without the probes."""
         if self.dialect is not None:
             return
         try:
-            response = self.client.post(
-                self.endpoint,
-                data={"query": "ASK {}"},
-                headers={"Accept": "application/sparql-results+json"},
-                timeout=min(PROBE_SECONDS, self.timeout),
-            )
+            response = self._ask("ASK {}")
         except httpx.HTTPError:
             return
-        self.dialect = dialect_of(response.headers)
+        self.dialect = dialect_of(response.headers).probed(self._answer)
+
+    def _ask(self, query: str) -> httpx.Response:
+        """Send ``query`` (an ``ASK``) as written, within :data:`PROBE_SECONDS`."""
+        return self.client.post(
+            self.endpoint,
+            data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=min(PROBE_SECONDS, self.timeout),
+        )
+
+    def _answer(self, query: str) -> bool | None:
+        """The answer to ``query`` (an ``ASK``), or None when there is none."""
+        try:
+            response = self._ask(query)
+            answer = response.json().get("boolean") if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        return answer if isinstance(answer, bool) else None
 
     def close(self) -> None:
         """Close the HTTP connections."""
@@ -280,7 +294,7 @@ class RemoteStore:
         headers = {"Accept": dialect.accept[request.form]}
         try:
             with self.client.stream("POST", self.endpoint, data=form, headers=headers) as response:
-                if dialect_of(response.headers) is not dialect:
+                if type(dialect_of(response.headers)) is not type(dialect):
                     self.dialect = dialect_of(response.headers)
                     return None
                 self.dialect = dialect

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 import httpx
@@ -51,6 +51,15 @@ class Dialect:
         QueryForm.CONSTRUCT: _GRAPHS,
         QueryForm.DESCRIBE: _GRAPHS,
     }
+
+    def probed(self, ask: Callable[[str], bool | None]) -> Dialect:
+        """This dialect, made exact for one engine by asking it what it has.
+
+        Args:
+            ask: sends an ``ASK`` query as written (no prologue) and gives its answer,
+                or None when the engine did not answer it.
+        """
+        return self
 
     def prologue(self, form: QueryForm, dataset_named: bool) -> str:
         """Lines written before the query (each ending in a newline).
@@ -144,7 +153,13 @@ class OxigraphServer(Dialect):
 
 
 class Virtuoso(Dialect):
-    """Virtuoso Open Source 7 (``Server: Virtuoso/07…``)."""
+    """Virtuoso Open Source 7 (``Server: Virtuoso/07…``).
+
+    Args:
+        grouped: the engine has the graph group :data:`OWN_GRAPHS` of its
+            :data:`SYSTEM_GRAPHS` (:meth:`probed` finds out), so one pragma leaves them
+            out of the default graph; otherwise a pragma per graph does.
+    """
 
     name = "Virtuoso"
     #: Graphs a new Virtuoso database holds for itself, in every default graph.
@@ -152,6 +167,15 @@ class Virtuoso(Dialect):
         "http://www.openlinksw.com/schemas/virtrdf#",
         "http://www.w3.org/ns/ldp#",
         "http://localuriqaserver/sparql",
+    )
+    #: The graph group of :data:`SYSTEM_GRAPHS` (``docs/engines.md`` says how to make it).
+    OWN_GRAPHS = "urn:partnergraph:virtuoso-own-graphs"
+    #: A triple of each system graph, as patterns: ``ASK`` finds none once they are left out.
+    _MARKERS = (
+        "{ ?s a <http://www.openlinksw.com/schemas/virtrdf#QuadMap> }",
+        "{ <http://localuriqaserver/sparql> a ?type }",
+        "{ ?container <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+        "<http://www.w2.org/ns/ldp#Container> }",
     )
     # Its TSV quotes IRIs and literals alike and drops language tags and datatypes.
     accept: ClassVar[Mapping[QueryForm, str]] = {
@@ -165,14 +189,31 @@ class Virtuoso(Dialect):
     _STOPPED_STATES = ("S1TAT", "S1T00")
     _STOPPED = re.compile(r"Virtuoso (S1TAT|S1T00) Error ([^\n]*)")
 
+    def __init__(self, grouped: bool = False) -> None:
+        self.grouped = grouped
+
+    def probed(self, ask: Callable[[str], bool | None]) -> Virtuoso:
+        """Grouped when the engine has :data:`OWN_GRAPHS` holding every system graph:
+        a triple of each is found without the exclusion and none with it. Two or more
+        ``input:default-graph-exclude`` pragmas make Virtuoso fail to plan some valid
+        queries (``SQ200: Stack Overflow``); one naming the group does not."""
+        every = [ask(f"ASK {marker}") for marker in self._MARKERS]
+        any_left = "ASK { " + " UNION ".join(self._MARKERS) + " }"
+        left = ask(f"define input:default-graph-exclude <{self.OWN_GRAPHS}> {any_left}")
+        return Virtuoso(grouped=all(every) and left is False)
+
     def prologue(self, form: QueryForm, dataset_named: bool) -> str:
-        """Pragmas: leave out Virtuoso's own graphs when the query names no dataset;
-        ``DESCRIBE`` as the concise bounded description (its default adds the
-        triples that point at the resource and leaves blank nodes open)."""
+        """Pragmas: leave out Virtuoso's own graphs when the query names no dataset
+        (by their group when the engine has it); ``DESCRIBE`` as the concise bounded
+        description (its default adds the triples that point at the resource and
+        leaves blank nodes open)."""
         defines = []
         if not dataset_named:
+            if self.grouped:
+                defines.append(f"define input:default-graph-exclude <{self.OWN_GRAPHS}>")
             for graph in self.SYSTEM_GRAPHS:
-                defines.append(f"define input:default-graph-exclude <{graph}>")
+                if not self.grouped:
+                    defines.append(f"define input:default-graph-exclude <{graph}>")
                 defines.append(f"define input:named-graph-exclude <{graph}>")
         if form is QueryForm.DESCRIBE:
             defines.append('define sql:describe-mode "CBD"')

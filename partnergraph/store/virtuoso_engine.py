@@ -25,6 +25,7 @@ from pathlib import Path
 
 from partnergraph.errors import StoreUnavailable
 from partnergraph.store import engine_processes as engines
+from partnergraph.store.remote_dialects import Virtuoso
 
 SERVER, ISQL = "virtuoso-t", "isql-vt"
 #: The ``dba`` password of a new database (replaced at start).
@@ -146,13 +147,18 @@ class VirtuosoEngine:
         return f"{self.url}/sparql"
 
     @classmethod
-    def start(cls, folder: Path, limits: VirtuosoLimits) -> VirtuosoEngine:
+    def start(
+        cls, folder: Path, limits: VirtuosoLimits, *, group_own_graphs: bool = True
+    ) -> VirtuosoEngine:
         """Start a server over a new database in ``folder``, wait until it answers,
-        and give ``dba`` a random password.
+        give ``dba`` a random password, and group Virtuoso's own graphs.
 
         Args:
             folder: an empty or missing folder for the database and its ini file.
             limits: its own limits.
+            group_own_graphs: make the graph group the Virtuoso dialect leaves out of
+                the default graph (:meth:`group_own_graphs`); False: a Virtuoso as
+                someone else may run it, without one.
 
         Raises:
             StoreUnavailable: Virtuoso is not installed, or the server did not start.
@@ -172,6 +178,8 @@ class VirtuosoEngine:
             problem = engines.wait_until_answering(process, engine.query_url, START_SECONDS)
             if not problem:
                 engine.change_password()
+                if group_own_graphs:
+                    engine.group_own_graphs()
                 return engine
             engine.stop()
             for made in folder.glob("virtuoso*"):  # a half-made database is not reused
@@ -183,6 +191,18 @@ class VirtuosoEngine:
         password = secrets.token_urlsafe(24)
         self.sql(f"USER_SET_PASSWORD('dba', {_sql_string(password)});")
         self.password = password
+
+    def group_own_graphs(self) -> None:
+        """Make the graph group :data:`Virtuoso.OWN_GRAPHS` of Virtuoso's own graphs
+        (:data:`Virtuoso.SYSTEM_GRAPHS`), before any query names it (Virtuoso keeps a
+        query's plan): the dialect then leaves them out of the default graph with one
+        pragma, where a pragma per graph makes some valid queries fail to plan."""
+        group = _sql_string(Virtuoso.OWN_GRAPHS)
+        members = " ".join(
+            f"DB.DBA.RDF_GRAPH_GROUP_INS ({group}, {_sql_string(graph)});"
+            for graph in Virtuoso.SYSTEM_GRAPHS
+        )
+        self.sql(f"DB.DBA.RDF_GRAPH_GROUP_CREATE ({group}, 1); {members}")
 
     def sql(self, statements: str, timeout: float = SQL_SECONDS) -> str:
         """Run SQL statements through ``isql-vt`` as ``dba``; return its output.
