@@ -43,10 +43,6 @@ PAGES = (
     "/doc/partnership/lund-dalvik",
     "/doc/partnership/lahti-akureyri?lang=sv",
 )
-#: Named queries an engine answers wrongly (docs/engines.md): Virtuoso 7.2.5 loses the
-#: rows of a UNION branch holding an OPTIONAL nested in an OPTIONAL.
-WRONG = {("virtuoso", "contact-points")}
-WRONG_REASON = "Virtuoso loses rows of one UNION branch of this query (docs/engines.md)"
 SEARCHES = (
     "/search?q=lund",
     "/search?q=eurocities&lang=fi",
@@ -118,10 +114,8 @@ def test_pages_are_the_same_html_on_every_engine(embedded: Flask, engine: Flask,
 @pytest.mark.slow
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_named_queries_answer_the_same_rows_on_every_engine(
-    embedded: Flask, engine: Flask, query: NamedQuery, request: pytest.FixtureRequest
+    embedded: Flask, engine: Flask, query: NamedQuery
 ) -> None:
-    if (request.node.callspec.params["engine"], query.name) in WRONG:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=WRONG_REASON))
     url = example_url(query)
     want = embedded.test_client().get(url, headers=JSON)
     got = engine.test_client().get(url, headers=JSON)
@@ -130,6 +124,67 @@ def test_named_queries_answer_the_same_rows_on_every_engine(
     assert got.status_code == 200, got.get_data(as_text=True)
     assert want.get_json(), f"{query.name} gives no rows for its examples"
     assert unordered(query, got.get_json()) == unordered(query, want.get_json())
+
+
+#: ``contact-points`` as first written (Lund a constant): the municipality's units,
+#: found by the path, joined with the UNION directly. The named query finds them in a
+#: subquery instead, because Virtuoso loses rows of this form (docs/engines.md).
+JOINED_DIRECTLY = """
+PREFIX pg: <https://w3id.org/partnergraph/def/>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+SELECT DISTINCT ?unit ?kind ?contact ?holder ?email ?telephone ?street
+WHERE {
+  <https://w3id.org/partnergraph/id/city/lund> a schema:City .
+  ?unit org:subOrganizationOf* <https://w3id.org/partnergraph/id/city/lund> .
+  {
+    ?contact a org:Post ; org:postIn ?unit .
+    BIND ("post" AS ?kind)
+    OPTIONAL {
+      ?person org:holds ?contact ; schema:name ?holder .
+      OPTIONAL { ?person schema:email ?email }
+      OPTIONAL { ?person schema:telephone ?telephone }
+    }
+  } UNION {
+    ?unit schema:contactPoint ?contact .
+    BIND ("contact point" AS ?kind)
+    OPTIONAL { ?contact schema:email ?email }
+    OPTIONAL { ?contact schema:telephone ?telephone }
+  } UNION {
+    ?unit pg:postalAddress ?contact .
+    BIND ("postal address" AS ?kind)
+  } UNION {
+    ?unit pg:visitingAddress ?contact .
+    BIND ("visiting address" AS ?kind)
+  }
+  OPTIONAL { ?contact schema:streetAddress ?street }
+}"""
+
+
+def solutions(app: Flask, query: str) -> list[str]:
+    answer = app.test_client().post(
+        "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    rows = answer.get_json()["results"]["bindings"]
+    return sorted(json.dumps({k: v["value"] for k, v in row.items()}) for row in rows)
+
+
+@pytest.mark.slow
+def test_virtuoso_loses_rows_where_a_path_joins_a_union_directly(
+    embedded: Flask, engine: Flask, request: pytest.FixtureRequest
+) -> None:
+    """Stated deviation: Virtuoso answers 4 of the 9 rows (every branch loses some);
+    Oxigraph server answers them all. The named query's subquery form is compared on
+    every engine by the test above."""
+    want, got = solutions(embedded, JOINED_DIRECTLY), solutions(engine, JOINED_DIRECTLY)
+    assert len(want) == 9
+    if request.node.callspec.params["engine"] == "virtuoso":
+        assert set(got) < set(want)
+        assert len(got) == 4
+    else:
+        assert got == want
 
 
 @pytest.mark.slow
