@@ -112,6 +112,25 @@ def test_a_request_during_a_move_waits_for_it_and_answers_from_the_new_version(
     assert engines_running(app) == [served(app).current.service._store.engine.folder]  # type: ignore[union-attr]
 
 
+def test_the_health_check_starts_a_move_but_never_waits_for_it(app: Flask, tmp_path: Path) -> None:
+    """HAProxy gives a check 3 s (``timeout check``) and takes a replica out after two
+    failures: a check that waited for a Virtuoso to load would take every moving
+    reader out at once (measured at 1 000 000 triples by benchmarks/version_move.py)."""
+    before = served(app).current.snapshot
+    new = another_version(app, tmp_path / "new")
+    snapshots.switch(served(app).settings, new)
+    client = app.test_client()
+    asked = time.monotonic()
+    checked = client.get("/-/health")
+    assert time.monotonic() - asked < 0.5
+    assert checked.status_code == 200
+    assert checked.get_json()["snapshot"]["version"] == before.version
+    deadline = time.monotonic() + 60
+    while client.get("/-/health").get_json()["snapshot"]["version"] != new.version:
+        assert time.monotonic() < deadline, "the move the health check started did not end"
+        time.sleep(0.1)
+
+
 def test_past_version_wait_a_request_is_answered_from_the_version_before(
     tmp_path: Path,
 ) -> None:

@@ -175,12 +175,16 @@ class Served:
         from it, and past that is answered from the version before. A move that
         fails is logged and tried again :data:`RETRY_SECONDS` later, the version
         before served meanwhile.
+
+        Args:
+            wait: False: start the move but do not wait for it (the health check,
+                which must answer within HAProxy's ``timeout check``).
         """
         stamp = self._stamp()
         if stamp == self._seen:
             return self.current
         move = self._move(stamp)
-        if move is not None:
+        if move is not None and wait:
             move.done.wait(self.settings.version_wait)
         return self.current
 
