@@ -11,7 +11,10 @@ engine:
   snapshot's N-Quads, and ``--reader-store remote`` over it;
 * ``oxigraph-server``: ``--reader-store oxigraph-server`` (each reader starts its own
   ``oxigraph serve-read-only`` over the snapshot's store); skipped with the reason
-  printed when the backend registry has no such backend.
+  printed when the backend registry has no such backend;
+* ``virtuoso-server``: ``--reader-store virtuoso-server`` (each reader starts its own
+  Virtuoso over a new database loaded with the snapshot's N-Quads); skipped with the
+  reason printed when ``virtuoso-t`` is not installed.
 
 For N in ``--replicas``, the mix is sent through HAProxy by the closed loop of
 :class:`endpointlib.throughput.Cold` (``--concurrency`` client processes, each running
@@ -19,7 +22,8 @@ the whole mix over and over). The texts are sent as written, not as variants (Vi
 refuses them), so the deployments run with the result cache off; a query that some
 layer of a deployment does not answer is left out of that deployment's mix (listed).
 At N=1 it is also sent directly to the reader's port and directly to the engine
-(Virtuoso's ``/sparql``, the reader's Oxigraph server's ``/query``), windows
+(the shared Virtuoso's ``/sparql``, the reader's Oxigraph server's ``/query``, the
+reader's own Virtuoso's ``/sparql``), windows
 interleaved, and the CPU seconds each process role spends per request are read with
 psutil (HAProxy, web, query workers, engine). At N=1 and N=2 each reader's whole
 process tree is then pinned to one core (``taskset -a -cp``, reader i on core (i-1) mod
@@ -38,7 +42,6 @@ See ``benchmarks/README.md``, section "Replicas benchmark".
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -53,17 +56,23 @@ from typing import Any
 from endpointlib.common import BENCH, BIN, QUERIES, ROOT
 from endpointlib.data import prepare_data
 from endpointlib.deployments import Deployment
-from endpointlib.engines import RUNNING, Engine, stop_group, stop_on_signals
+from endpointlib.engines import RUNNING, Engine
 from endpointlib.layers import measure
 from endpointlib.measure import sanity
 from endpointlib.queries import Query, choose_parameters, load_queries
 from endpointlib.replicas_report import report
+from endpointlib.runs import run_sizes
 from endpointlib.throughput import Cold, Plan
 from endpointlib.variants import Numbering
 
-ENGINES = ("embedded", "virtuoso", "oxigraph-server")
+ENGINES = ("embedded", "virtuoso", "oxigraph-server", "virtuoso-server")
 #: The ``--reader-store`` of each engine (None: the readers use the store setting).
-READER_STORE = {"embedded": None, "virtuoso": "remote", "oxigraph-server": "oxigraph-server"}
+READER_STORE = {
+    "embedded": None,
+    "virtuoso": "remote",
+    "oxigraph-server": "oxigraph-server",
+    "virtuoso-server": "virtuoso-server",
+}
 #: Replica counts also measured pinned, one core per reader.
 PINNED = (1, 2)
 
@@ -82,24 +91,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=BENCH / "data" / "replicas")
     parser.add_argument("--startup-timeout", type=float, default=1800.0, help="build, start")
     parser.add_argument("--out", type=Path, help="results file (default: results/replicas-…)")
+    parser.add_argument(
+        "--code-commit", help="run partnergraph as this git commit has it (default: work tree)"
+    )
     args = parser.parse_args(argv)
     args.workdir, args.data = args.workdir.resolve(), args.data.resolve()
     return args
-
-
-def freeze_code(workdir: Path) -> Path:
-    """A copy of the ``partnergraph`` package and of ``deploy/`` for this run: every
-    partnergraph process runs in it (its working directory, where ``python -m`` finds
-    the package first, and its ``PYTHONPATH``). A build's inputs include the package's
-    code, so an edit made elsewhere during the run would otherwise make the next
-    deployment build again, and the replicas of one run could run different code."""
-    code = workdir / "code"
-    shutil.rmtree(code, ignore_errors=True)
-    ignore = shutil.ignore_patterns("__pycache__")
-    for folder in ("partnergraph", "deploy"):
-        shutil.copytree(ROOT / folder, code / folder, ignore=ignore)
-    sys.path.insert(0, str(code))
-    return code
 
 
 def unavailable(engine: str) -> str | None:
@@ -109,7 +106,7 @@ def unavailable(engine: str) -> str | None:
     store = READER_STORE[engine]
     if store is not None and store not in BACKENDS:
         return f"the backend registry has no {store!r} backend (partnergraph/store/registry.py)"
-    if engine == "virtuoso" and shutil.which("virtuoso-t") is None:
+    if engine in ("virtuoso", "virtuoso-server") and shutil.which("virtuoso-t") is None:
         return "virtuoso-t is not installed (Debian package virtuoso-opensource)"
     if shutil.which("haproxy") is None:
         return "haproxy is not installed"
@@ -249,9 +246,12 @@ def run_deployment(
         targets = [deployment.haproxy()]
         if count == 1:
             targets.insert(0, deployment.reader())
-            port = deployment.reader_engine_port()
-            if engine == "oxigraph-server" and port is not None:
-                direct = (port, "/query", False)
+            if engine == "oxigraph-server":
+                port = deployment.reader_engine_port()
+                direct = None if port is None else (port, "/query", False)
+            elif engine == "virtuoso-server":  # the form POST, as for the shared Virtuoso
+                port = deployment.reader_virtuoso_port()
+                direct = None if port is None else (port, "/sparql", True)
             if direct is not None:
                 targets.insert(0, deployment.target("engine", direct[0], direct[1], direct[2]))
         engines: list[Engine] = list(targets)
@@ -318,45 +318,16 @@ def run_size(
     return result
 
 
-def machine() -> dict[str, Any]:
-    model = ""
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            model = line.split(":", 1)[1].strip()
-            break
-    haproxy = subprocess.run(["haproxy", "-v"], capture_output=True, text=True, check=False)
-    return {
-        "cpus": os.cpu_count(),
-        "cpu": model,
-        "haproxy": haproxy.stdout.splitlines()[0] if haproxy.stdout else "",
-        "python": sys.version.split()[0],
-    }
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    out = args.out or BENCH / "results" / time.strftime("replicas-%Y%m%d-%H%M%S.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stop_on_signals()
-    code = freeze_code(args.workdir)
-    document: dict[str, Any] = {
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "machine": machine(),
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
-        "sizes": [],
-    }
     numbering = Numbering(time.time_ns() // 1000)
-    try:
-        for size in args.sizes:
-            document["sizes"].append(run_size(size, args, code, numbering))
-            out.write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
-            print(report(document["sizes"][-1]), flush=True)
-    finally:
-        for process in RUNNING:
-            stop_group(process)
-    print(f"machine: {document['machine']}")
-    print(f"results: {out}")
-    return 0
+    return run_sizes(
+        "replicas",
+        args,
+        lambda size, code: run_size(size, args, code, numbering),
+        report,
+        sys.argv if argv is None else ["replicas.py", *argv],
+    )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,10 @@ role               processes
 ``query workers``  each reader's query worker processes (``spawn`` children);
                    also the CPU of those that ended meanwhile (reaped by their
                    gunicorn worker)
-``engine``         an Oxigraph server a reader started (``oxigraph`` child), and
-                   the engines started beside the deployment (Virtuoso, an
-                   Oxigraph server measured directly)
+``engine``         an Oxigraph server or a Virtuoso a reader started (its
+                   ``oxigraph`` or ``virtuoso-t`` child), and the engines started
+                   beside the deployment (Virtuoso, an Oxigraph server measured
+                   directly)
 ``writer``         the writer's whole tree (idle: it takes HAProxy's checks)
 ``deploy``         the ``partnergraph deploy`` process that watches the others
 =================  ==============================================================
@@ -27,6 +28,7 @@ role               processes
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import json
 import os
@@ -131,6 +133,22 @@ class Deployment:
                             return int(connection.laddr.port)
         return None
 
+    def reader_virtuoso_port(self, index: int = 0) -> int | None:
+        """The HTTP port of the ``virtuoso-t`` child of reader ``index``, if it has one:
+        ``[HTTPServer] ServerPort`` of the ini file its ``+configfile`` names
+        (``{output_dir}/engines/virtuoso-{pid}-{version}-*/virtuoso.ini``; the server
+        also listens on its SQL port, so its listening sockets do not tell)."""
+        for process in _tree(self.reader_entries()[index]["pid"]):
+            with contextlib.suppress(psutil.Error):
+                line = process.cmdline()
+                if "virtuoso" in process.name() and "+configfile" in line:
+                    ini = configparser.ConfigParser(strict=False, interpolation=None)
+                    ini.read(line[line.index("+configfile") + 1], encoding="utf-8")
+                    address = ini.get("HTTPServer", "ServerPort", fallback="")
+                    if address:
+                        return int(address.rsplit(":", 1)[-1])
+        return None
+
     def processes(self) -> list[tuple[str, psutil.Process, bool]]:
         """``(role, process, reaped children count as query workers)`` of every process."""
         out: list[tuple[str, psutil.Process, bool]] = []
@@ -165,7 +183,7 @@ class Deployment:
         return summed_by_role((name, process) for name, process, _ in self.processes())
 
     def pin(self) -> dict[str, int]:
-        """Pin reader i's whole tree (an Oxigraph server child included, every thread) to
+        """Pin reader i's whole tree (an engine child included, every thread) to
         core (i-1) mod cpus with ``taskset -a -cp``. HAProxy, the writer, a shared engine
         and the load generator stay on every core."""
         cpus = os.cpu_count() or 1
@@ -192,7 +210,8 @@ def _tree(pid: int) -> list[psutil.Process]:
 def _role(process: psutil.Process) -> str:
     """The role of a process of a reader's tree."""
     try:
-        if "oxigraph" in process.name():
+        name = process.name()
+        if "oxigraph" in name or "virtuoso" in name:
             return "engine"
         command = " ".join(process.cmdline())
     except psutil.Error:
