@@ -52,9 +52,11 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 from partnergraph.atomic import write_atomically
-from partnergraph.errors import ConfigurationError
+from partnergraph.errors import ConfigurationError, StoreUnavailable
 from partnergraph.settings import ENV_PREFIX, Settings, load
+from partnergraph.store import store_class
 from partnergraph.store.registry import BACKENDS, UnknownBackend, backend
+from partnergraph.store.started import StartedEngineStore
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +224,12 @@ def _check_stores(settings: Settings, options: DeployOptions) -> None:
         raise ConfigurationError(
             f"--reader-store {chosen.name} needs the setting {', '.join(missing)}"
         )
+    opener = store_class(chosen.name)
+    if isinstance(opener, type) and issubclass(opener, StartedEngineStore):
+        try:
+            opener.installed()  # before any reader starts and fails again and again
+        except StoreUnavailable as exc:
+            raise ConfigurationError(f"--reader-store {chosen.name}: {exc}") from exc
 
 
 def _check_config(binary: str, config: Path) -> None:

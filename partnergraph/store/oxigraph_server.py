@@ -64,6 +64,11 @@ class OxigraphServerStore(StartedEngineStore):
         self._hold = hold
 
     @classmethod
+    def installed(cls) -> None:
+        """Nothing when the ``oxigraph`` program is found (:func:`server_binary`)."""
+        server_binary()
+
+    @classmethod
     def open(cls, spec: StoreSpec, settings: Settings) -> OxigraphServerStore:
         """Start a server over the store of ``spec`` and wait until it answers.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 from partnergraph.settings import Settings
@@ -18,7 +19,7 @@ from partnergraph.store.base import StoreSpec
 from partnergraph.store.remote import RemoteStore
 
 
-class StartedEngineStore(RemoteStore):
+class StartedEngineStore(RemoteStore, ABC):
     """A remote store over an engine this process (or its parent, before a fork)
     started.
 
@@ -32,6 +33,15 @@ class StartedEngineStore(RemoteStore):
         super().__init__(endpoint, **options)  # type: ignore[arg-type]
         self.process = process
         self._starter = os.getpid()  # a forked child (a gunicorn worker) is not the parent
+
+    @classmethod
+    @abstractmethod
+    def installed(cls) -> None:
+        """Nothing when the engine's programs are installed.
+
+        Raises:
+            StoreUnavailable: they are not (the message says which and how to get them).
+        """
 
     @classmethod
     def spec(

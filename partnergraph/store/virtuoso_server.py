@@ -33,7 +33,7 @@ from partnergraph.store import engine_processes as engines
 from partnergraph.store.base import StoreSpec
 from partnergraph.store.remote import client_limits
 from partnergraph.store.started import StartedEngineStore
-from partnergraph.store.virtuoso_engine import VirtuosoEngine, VirtuosoLimits
+from partnergraph.store.virtuoso_engine import VirtuosoEngine, VirtuosoLimits, binaries
 
 #: The folder (under ``output_dir``) of the engines' databases.
 ENGINES = "engines"
@@ -56,6 +56,11 @@ class VirtuosoServerStore(StartedEngineStore):
     def __init__(self, engine: VirtuosoEngine, **options: object) -> None:
         super().__init__(engine.process, engine.query_url, **options)
         self.engine = engine
+
+    @classmethod
+    def installed(cls) -> None:
+        """Nothing when ``virtuoso-t`` and ``isql-vt`` are found (:func:`binaries`)."""
+        binaries()
 
     @classmethod
     def open(cls, spec: StoreSpec, settings: Settings) -> VirtuosoServerStore:
