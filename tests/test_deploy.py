@@ -336,8 +336,12 @@ def test_b_a_write_moves_every_reader_to_its_version(deployed: Deployment) -> No
     assert before != after != latest
     assert latest == deployed.current_version()
     assert not load.failures, load.failures[:5]
-    for replica in deployed.state()["replicas"]:
-        assert health(replica["port"])["snapshot"]["version"] == latest, replica["name"]
+    for replica in deployed.state()["replicas"]:  # each moves by itself, within seconds
+        wait_for(
+            f"{replica['name']} on {latest}",
+            lambda port=replica["port"]: health(port)["snapshot"]["version"] == latest,
+            seconds=60,
+        )
     if deployed.reader_store != "embedded":
         for name in READERS:  # a new engine per version; the old ones stop once unused
             assert latest in engines(deployed, name), name

@@ -165,7 +165,7 @@ class Served:
             return None
         return found.st_ino, found.st_mtime_ns, found.st_size
 
-    def follow(self, wait: bool = True) -> State:
+    def follow(self, wait: float | None = None) -> State:
         """The current state, after moving to the snapshot ``current`` names if it
         changed (one ``stat`` per call when it did not).
 
@@ -177,15 +177,16 @@ class Served:
         before served meanwhile.
 
         Args:
-            wait: False: start the move but do not wait for it (the health check,
-                which must answer within HAProxy's ``timeout check``).
+            wait: the most seconds to wait for a move under way (None:
+                ``version_wait``); the health check waits less, as it must answer
+                within HAProxy's ``timeout check``.
         """
         stamp = self._stamp()
         if stamp == self._seen:
             return self.current
         move = self._move(stamp)
-        if move is not None and wait:
-            move.done.wait(self.settings.version_wait)
+        if move is not None:
+            move.done.wait(self.settings.version_wait if wait is None else wait)
         return self.current
 
     def _move(self, stamp: tuple[int, int, int] | None) -> _Move | None:
@@ -249,14 +250,14 @@ def served(app: Flask | None = None) -> Served:
     return found
 
 
-def state(app: Flask | None = None, wait: bool = True) -> State:
+def state(app: Flask | None = None, wait: float | None = None) -> State:
     """The state of the current request (chosen when it first asks, then kept), or
     the current state of ``app`` outside a request.
 
     Args:
         app: the app (the current one when omitted).
-        wait: whether the request waits for a move to a new version under way
-            (:meth:`Served.follow`).
+        wait: the most seconds the request waits for a move to a new version under
+            way (:meth:`Served.follow`; None: ``version_wait``).
 
     Raises:
         RuntimeError: the app was not made by ``create_app``.

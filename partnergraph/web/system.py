@@ -28,15 +28,22 @@ LIMITS = (
 )
 
 
+#: The most seconds a health check waits for a move to a new version: well within
+#: HAProxy's ``timeout check`` (3 s, ``deploy/haproxy.cfg.template``).
+HEALTH_WAIT_SECONDS = 1.0
+
+
 @bp.get("/health")
 def health() -> Response:
     """What is true now: 200 while query workers are ready, else 503, and what they hold.
 
     Every call looks at the worker processes again (a worker killed a moment ago
-    is not counted) and starts any that are missing. A new version is moved to, but
-    not waited for: the check answers at once, with the version served now.
+    is not counted) and starts any that are missing. A move to a new version is
+    waited for at most :data:`HEALTH_WAIT_SECONDS` (an embedded store's takes
+    milliseconds, an engine's start seconds): then the check answers with the
+    version served now.
     """
-    current = state(wait=False)
+    current = state(wait=HEALTH_WAIT_SECONDS)
     now = current.service.health()
     response = jsonify(
         status=now.status,
