@@ -404,17 +404,20 @@ class _Engines:
             if not any(store is found for found in self._open):
                 return  # closed already (with the service)
             self._open = [found for found in self._open if found is not store]
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
+        _close(store)
 
     def close_all(self) -> None:
         with self._lock:
             stores, self._open = self._open, []
         for store in stores:
-            close = getattr(store, "close", None)
-            if callable(close):
-                close()
+            _close(store)
+
+
+def _close(store: Store) -> None:
+    """Close ``store`` if its backend has anything to close."""
+    close = getattr(store, "close", None)
+    if callable(close):
+        close()
 
 
 def snapshot_spec(settings: Settings, snapshot: Snapshot) -> StoreSpec:

@@ -177,10 +177,13 @@ class VirtuosoEngine:
             engine = cls(f"http://127.0.0.1:{http_port}", sql_port, folder, process, isql)
             problem = engines.wait_until_answering(process, engine.query_url, START_SECONDS)
             if not problem:
-                engine.change_password()
-                if group_own_graphs:
-                    engine.group_own_graphs()
-                return engine
+                try:  # its SQL port too: another process may hold a port picked
+                    engine.change_password()
+                    if group_own_graphs:
+                        engine.group_own_graphs()
+                    return engine
+                except StoreUnavailable as exc:
+                    problem = f"{exc} ({engine.messages()})"
             engine.stop()
             for made in folder.glob("virtuoso*"):  # a half-made database is not reused
                 made.unlink()
