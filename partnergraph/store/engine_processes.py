@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+#: Tries at free ports (another process may take the ones picked before the engine binds).
+PORT_TRIES = 3
 #: Seconds an engine has to stop after SIGTERM before it is killed.
 STOP_SECONDS = 10.0
 _PR_SET_PDEATHSIG = 1

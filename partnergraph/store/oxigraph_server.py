@@ -37,8 +37,6 @@ from partnergraph.store.started import StartedEngineStore
 
 #: Seconds a started server has to answer its first query.
 START_SECONDS = 30.0
-#: Tries at a free port (another process may take the one picked before the server binds).
-PORT_TRIES = 3
 
 
 class OxigraphServerStore(StartedEngineStore):
@@ -122,7 +120,7 @@ def server_binary() -> str:
 def _started(binary: str, location: Path, timeout: float) -> tuple[subprocess.Popen[bytes], str]:
     """Start the server on a free port; try another port when the one picked was taken."""
     problem = ""
-    for _ in range(PORT_TRIES):
+    for _ in range(engines.PORT_TRIES):
         port = engines.free_port()
         command = [
             binary,

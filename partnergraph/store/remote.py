@@ -294,8 +294,9 @@ class RemoteStore:
         headers = {"Accept": dialect.accept[request.form]}
         try:
             with self.client.stream("POST", self.endpoint, data=form, headers=headers) as response:
-                if type(dialect_of(response.headers)) is not type(dialect):
-                    self.dialect = dialect_of(response.headers)
+                answering = dialect_of(response.headers)
+                if type(answering) is not type(dialect):
+                    self.dialect = answering
                     return None
                 self.dialect = dialect
                 media_type = response.headers.get("content-type", "").split(";")[0].strip()

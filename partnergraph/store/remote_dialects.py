@@ -197,10 +197,10 @@ class Virtuoso(Dialect):
         a triple of each is found without the exclusion and none with it. Two or more
         ``input:default-graph-exclude`` pragmas make Virtuoso fail to plan some valid
         queries (``SQ200: Stack Overflow``); one naming the group does not."""
-        every = [ask(f"ASK {marker}") for marker in self._MARKERS]
+        every = ask("ASK { " + " ".join(self._MARKERS) + " }")
         any_left = "ASK { " + " UNION ".join(self._MARKERS) + " }"
         left = ask(f"define input:default-graph-exclude <{self.OWN_GRAPHS}> {any_left}")
-        return Virtuoso(grouped=all(every) and left is False)
+        return Virtuoso(grouped=every is True and left is False)
 
     def prologue(self, form: QueryForm, dataset_named: bool) -> str:
         """Pragmas: leave out Virtuoso's own graphs when the query names no dataset
@@ -209,12 +209,9 @@ class Virtuoso(Dialect):
         leaves blank nodes open)."""
         defines = []
         if not dataset_named:
-            if self.grouped:
-                defines.append(f"define input:default-graph-exclude <{self.OWN_GRAPHS}>")
-            for graph in self.SYSTEM_GRAPHS:
-                if not self.grouped:
-                    defines.append(f"define input:default-graph-exclude <{graph}>")
-                defines.append(f"define input:named-graph-exclude <{graph}>")
+            left_out = (self.OWN_GRAPHS,) if self.grouped else self.SYSTEM_GRAPHS
+            defines += [f"define input:default-graph-exclude <{g}>" for g in left_out]
+            defines += [f"define input:named-graph-exclude <{g}>" for g in self.SYSTEM_GRAPHS]
         if form is QueryForm.DESCRIBE:
             defines.append('define sql:describe-mode "CBD"')
         return " ".join(defines) + "\n" if defines else ""

@@ -32,8 +32,6 @@ SERVER, ISQL = "virtuoso-t", "isql-vt"
 NEW_DATABASE_PASSWORD = "dba"  # noqa: S105 - Virtuoso's documented initial password
 #: Seconds a new server has to answer its first query (a new database takes a few).
 START_SECONDS = 60.0
-#: Tries at free ports (another process may take the ones picked before the server binds).
-PORT_TRIES = 3
 #: Seconds one ``isql-vt`` call (a bulk load among them) may take.
 SQL_SECONDS = 600.0
 
@@ -167,7 +165,7 @@ class VirtuosoEngine:
         folder = folder.resolve()
         (folder / "load").mkdir(parents=True, exist_ok=True)
         problem = ""
-        for _ in range(PORT_TRIES):
+        for _ in range(engines.PORT_TRIES):
             sql_port, http_port = engines.free_port(), engines.free_port()
             if sql_port == http_port:
                 continue
@@ -235,7 +233,7 @@ class VirtuosoEngine:
         triple without one into a graph no query names).
 
         The file is linked (else copied) into the database folder's ``load/``, the
-        one folder of ``DirsAllowed``, then loaded and checkpointed.
+        one folder of ``DirsAllowed``, loaded and checkpointed, then unlinked.
 
         Raises:
             StoreUnavailable: the bulk loader refused the file.
@@ -247,10 +245,13 @@ class VirtuosoEngine:
         except OSError:
             shutil.copyfile(data_file, target)
         folder, name = _sql_string(str(target.parent)), _sql_string(target.name)
-        self.sql(
-            f"ld_dir({folder}, {name}, 'urn:partnergraph:no-default-graph'); "
-            "rdf_loader_run(); checkpoint;"
-        )
+        try:
+            self.sql(
+                f"ld_dir({folder}, {name}, 'urn:partnergraph:no-default-graph'); "
+                "rdf_loader_run(); checkpoint;"
+            )
+        finally:
+            target.unlink(missing_ok=True)  # loaded: the database holds the data now
         errors = self.sql(
             "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
         )

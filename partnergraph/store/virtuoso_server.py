@@ -85,7 +85,6 @@ class VirtuosoServerStore(StartedEngineStore):
         try:
             engine = VirtuosoEngine.start(folder, limits(settings, spec.data_file))
             engine.load_nquads(spec.data_file)
-            (folder / "load" / spec.data_file.name).unlink(missing_ok=True)
         except BaseException:
             if engine is not None:
                 engine.stop()
